@@ -1,0 +1,23 @@
+"""LSTM and GRU sequence models that behave like scikit-learn estimators.
+
+``import sklstm`` is cheap: torch and skorch are imported only when a model is
+fitted, used for prediction or loaded, so that processes which only build,
+clone or pickle pipelines (joblib workers, notebooks) start fast.
+"""
+
+from ._exceptions import ExtrapolationWarning
+from ._framing import frame_supervised, frame_windows
+from ._regressor import LSTMRegressor
+from ._window import SlidingWindowTransformer, sliding_windows
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ExtrapolationWarning",
+    "LSTMRegressor",
+    "SlidingWindowTransformer",
+    "frame_supervised",
+    "frame_windows",
+    "sliding_windows",
+    "__version__",
+]

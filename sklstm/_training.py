@@ -1,0 +1,230 @@
+"""The torch/skorch side of training: datasets, batches, loss, split, callbacks.
+
+Imported lazily by :class:`~sklstm.LSTMRegressor` (``import sklstm`` stays
+free of torch). skorch runs the training loop; the pieces here replace the
+parts of its default machinery that cost time or are wrong for time series:
+
+* batches are sliced from tensors (or gathered from a strided window view for
+  data too large to scale in memory), not collated sample by sample by a
+  ``DataLoader``;
+* the internal validation split is the *last* part of the rows in time order;
+* the loss takes optional per-sample weights;
+* a non-finite loss stops training with an explanation.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from skorch.callbacks import Callback
+from torch import nn
+
+from ._exceptions import DivergenceError
+
+# Scaled inputs up to this size are built once as one tensor; larger inputs
+# (a long series with a wide window) are gathered batch by batch from the view.
+MATERIALIZE_LIMIT_BYTES = 256 * 2**20
+
+
+class SequenceDataset(torch.utils.data.Dataset):
+    """Scaled sequences, targets and weights, addressable by batches of rows.
+
+    Parameters
+    ----------
+    X3 : ndarray of shape (n_samples, n_timesteps, n_features)
+        Raw sequences (possibly a strided view); leading NaN steps allowed.
+    x_mean, x_scale : ndarray of shape (n_features,)
+        Input standardisation.
+    y : ndarray of shape (n_samples, n_outputs) or None
+        Scaled targets.
+    sample_weight : ndarray of shape (n_samples,) or None
+    rows : ndarray of int or None
+        The rows of ``X3`` this dataset covers (all when None).
+    """
+
+    def __init__(self, X3, x_mean, x_scale, y=None, sample_weight=None, rows=None):
+        self.X3 = X3
+        self.x_mean = np.asarray(x_mean, dtype=np.float32)
+        self.x_scale = np.asarray(x_scale, dtype=np.float32)
+        self.rows = np.arange(len(X3)) if rows is None else np.asarray(rows)
+        self.y = None if y is None else torch.as_tensor(y, dtype=torch.float32)
+        self.w = (
+            None
+            if sample_weight is None
+            else torch.as_tensor(sample_weight, dtype=torch.float32)
+        )
+        n_values = len(self.rows) * X3.shape[1] * X3.shape[2]
+        self.X = None
+        if n_values * 4 <= MATERIALIZE_LIMIT_BYTES:
+            self.X = self._scale(X3[self.rows] if rows is not None else X3)
+
+    def _scale(self, block):
+        block = np.asarray(block, dtype=np.float32)
+        return torch.from_numpy((block - self.x_mean) / self.x_scale)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def subset(self, positions):
+        """A dataset over ``rows[positions]`` sharing the underlying data."""
+        positions = np.asarray(positions)
+        sub = SequenceDataset.__new__(SequenceDataset)
+        sub.X3, sub.x_mean, sub.x_scale = self.X3, self.x_mean, self.x_scale
+        sub.rows = self.rows[positions]
+        index = torch.as_tensor(positions)
+        sub.y = None if self.y is None else self.y[index]
+        sub.w = None if self.w is None else self.w[index]
+        sub.X = None if self.X is None else self.X[index]
+        return sub
+
+    def take(self, positions):
+        """The batch at ``positions`` (a slice or an index tensor) as tensors."""
+        if self.X is not None:
+            Xb = self.X[positions]
+        else:
+            if isinstance(positions, torch.Tensor):
+                positions = positions.numpy()
+            rows = self.rows[positions]
+            # Fancy indexing copies only this batch out of the (strided) view.
+            Xb = self._scale(self.X3[rows])
+        if self.y is None:
+            return Xb, None
+        yb = self.y[positions]
+        if self.w is not None:
+            return Xb, (yb, self.w[positions])
+        return Xb, yb
+
+    def __getitem__(self, i):
+        Xb, yb = self.take(slice(i, i + 1))
+        return Xb[0], yb
+
+
+class BatchIterator:
+    """Yield ``(X, y)`` batches sliced from a :class:`SequenceDataset`.
+
+    Stands in for ``torch.utils.data.DataLoader`` (skorch's
+    ``iterator_train``/``iterator_valid``): one tensor slice per batch instead
+    of one ``__getitem__`` per sample plus collation.
+    """
+
+    def __init__(self, dataset, batch_size, shuffle=False, seed=0):
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.generator = torch.Generator().manual_seed(int(seed))
+
+    def __len__(self):
+        return math.ceil(len(self.dataset) / self.batch_size)
+
+    def __iter__(self):
+        n = len(self.dataset)
+        order = torch.randperm(n, generator=self.generator) if self.shuffle else None
+        for start in range(0, n, self.batch_size):
+            stop = min(start + self.batch_size, n)
+            positions = slice(start, stop) if order is None else order[start:stop]
+            yield self.dataset.take(positions)
+
+
+class TailSplit:
+    """Validate on the last ``fraction`` of the rows, in time order.
+
+    skorch's default ``ValidSplit`` is a (stratified) split that, for series,
+    validates on the *earliest* rows; early stopping must look at the most
+    recent data instead and never shuffle it into training.
+    """
+
+    def __init__(self, fraction):
+        self.fraction = fraction
+
+    def __call__(self, dataset, y=None, **fit_params):
+        n = len(dataset)
+        n_valid = math.ceil(n * self.fraction)
+        if n < 2 or n_valid >= n:
+            raise ValueError(
+                f"early_stopping needs at least one training and one validation "
+                f"sample; got {n} usable sample(s) with validation_fraction="
+                f"{self.fraction}. Use more data or set early_stopping=False."
+            )
+        return (
+            dataset.subset(np.arange(n - n_valid)),
+            dataset.subset(np.arange(n - n_valid, n)),
+        )
+
+
+class WeightedLoss(nn.Module):
+    """Mean squared, absolute or Huber loss with optional per-sample weights.
+
+    ``y_true`` is a tensor, or a pair ``(y, sample_weight)``.
+    """
+
+    def __init__(self, kind="mse"):
+        super().__init__()
+        self.kind = kind
+
+    def forward(self, y_pred, y_true):
+        weights = None
+        if isinstance(y_true, list | tuple):
+            y_true, weights = y_true
+        if self.kind == "mse":
+            loss = nn.functional.mse_loss(y_pred, y_true, reduction="none")
+        elif self.kind == "mae":
+            loss = nn.functional.l1_loss(y_pred, y_true, reduction="none")
+        else:
+            loss = nn.functional.huber_loss(y_pred, y_true, reduction="none")
+        if weights is None:
+            return loss.mean()
+        per_sample = loss.mean(dim=1)
+        return (per_sample * weights).sum() / weights.sum().clamp_min(1e-12)
+
+
+class StopOnDivergence(Callback):
+    """Raise when the epoch's training or validation loss is not finite."""
+
+    def on_epoch_end(self, net, **kwargs):
+        row = net.history[-1]
+        for key in ("train_loss", "valid_loss"):
+            if key in row and not math.isfinite(row[key]):
+                raise DivergenceError(
+                    f"Training diverged: {key} became {row[key]} at epoch "
+                    f"{row['epoch']}. Lower the learning rate (lr={net.lr}), "
+                    f"keep scale=True, or set clip_grad_norm (e.g. 1.0)."
+                )
+
+
+class ValidationR2(Callback):
+    """Record R^2 of the network's (scaled) target on the validation rows.
+
+    Accumulated from the validation batches skorch already predicts, so it
+    costs no extra forward pass. Stored in the history as ``valid_r2``.
+    """
+
+    def on_epoch_begin(self, net, **kwargs):
+        self._sse = self._sum = self._sum_sq = self._weight = 0.0
+
+    def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
+        if training or y_pred is None:
+            return
+        y = batch[1]
+        w = None
+        if isinstance(y, list | tuple):
+            y, w = y
+        y = y.to(y_pred.device)
+        w = torch.ones(len(y), device=y.device) if w is None else w.to(y.device)
+        w = w[:, None]
+        self._sse = self._sse + (w * (y_pred - y) ** 2).sum(0)
+        self._sum = self._sum + (w * y).sum(0)
+        self._sum_sq = self._sum_sq + (w * y**2).sum(0)
+        self._weight += float(w.sum())
+
+    def on_epoch_end(self, net, **kwargs):
+        if not self._weight:
+            return
+        sst = self._sum_sq - self._sum**2 / self._weight
+        sse = self._sse
+        sst = torch.as_tensor(sst, dtype=torch.float64)
+        sse = torch.as_tensor(sse, dtype=torch.float64)
+        # sklearn's r2_score: a constant target scores 1 when predicted exactly.
+        r2 = torch.where(sst > 0, 1 - sse / sst.clamp_min(1e-300), (sse == 0).double())
+        net.history.record("valid_r2", float(r2.mean()))

@@ -1,0 +1,203 @@
+"""Input checks for sequence data, shared by the estimators.
+
+2-D input ``(n_samples, n_timesteps)`` goes through sklearn's ``validate_data``
+(so feature names and the common checks behave as everywhere in sklearn);
+3-D input ``(n_samples, n_timesteps, n_features)`` gets the equivalent checks
+here, since sklearn's helpers only know 2-D data.
+
+Leading NaN steps in a sequence mean "no history yet" (the padding of
+:class:`~sklstm.SlidingWindowTransformer`). NaN anywhere else, or inf, is bad
+input. The scan over the data runs in chunks of rows, so a strided window view
+of a long series is checked without ever being copied in full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.utils.validation import _check_feature_names, validate_data
+
+# Rows per chunk are chosen so that one chunk holds about this many values.
+_CHUNK_VALUES = 1 << 21
+
+
+@dataclass
+class SequenceStats:
+    """What one pass over the sequences learned."""
+
+    n_observed: np.ndarray  # observed (non-NaN) steps per sample
+    mean: np.ndarray | None  # per-feature mean of the observed values
+    std: np.ndarray | None  # per-feature standard deviation
+
+
+def check_sequences(estimator, X, *, reset: bool, y="no_validation", **y_params):
+    """Validate sequence input and return it as a float 3-D array (no copy if possible).
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Receives ``n_features_in_`` / ``feature_names_in_`` when ``reset``.
+    X : array-like of shape (n_samples, n_timesteps) or \
+(n_samples, n_timesteps, n_features)
+        Sequences; 2-D means one feature per step.
+    reset : bool
+        True in ``fit`` (record the input layout), False afterwards (compare).
+    y : array-like or "no_validation"
+        Validated together with ``X`` (same length, finite, numeric).
+
+    Returns
+    -------
+    X3 : ndarray of shape (n_samples, n_timesteps, n_features)
+    y : ndarray, only when ``y`` was given
+    """
+    ndim = getattr(X, "ndim", None)
+    if ndim is None:
+        X = np.asarray(X)
+        ndim = X.ndim
+    if ndim == 3:
+        X3 = _check_3d(estimator, X, reset=reset)
+        if isinstance(y, str) and y == "no_validation":
+            return X3
+        from sklearn.utils.validation import _check_y, check_consistent_length
+
+        y = _check_y(y, multi_output=True, y_numeric=True, estimator=estimator)
+        check_consistent_length(X3, y)
+        return X3, y
+    if ndim != 2:
+        raise ValueError(
+            f"Expected sequences of shape (n_samples, n_timesteps) or "
+            f"(n_samples, n_timesteps, n_features), got an array with {ndim} "
+            f"dimension(s). A single series must be windowed first: use "
+            f"SlidingWindowTransformer in a Pipeline, or frame_windows()."
+        )
+    if not reset and getattr(estimator, "_n_input_dims", 2) == 3:
+        raise ValueError(
+            "This estimator was fitted on 3-D input (n_samples, n_timesteps, "
+            "n_features); pass 3-D input to predict as well."
+        )
+    out = validate_data(
+        estimator,
+        X,
+        y,
+        reset=reset,
+        dtype=(np.float64, np.float32),
+        ensure_all_finite="allow-nan",
+        multi_output=True,
+        y_numeric=True,
+        **y_params,
+    )
+    if isinstance(y, str) and y == "no_validation":
+        return out[:, :, None]
+    X2, y = out
+    return X2[:, :, None], y
+
+
+def _check_3d(estimator, X, *, reset):
+    _check_feature_names(estimator, X, reset=reset)
+    X = np.asarray(X)
+    if X.dtype.kind not in "biuf":
+        raise TypeError(
+            f"X must hold numbers, got dtype {X.dtype}. Encode categorical or "
+            f"string features as numbers before windowing."
+        )
+    if X.dtype.kind != "f":
+        X = X.astype(np.float64)
+    elif X.dtype.itemsize < 4:
+        X = X.astype(np.float32)
+    n_samples, n_timesteps, n_features = X.shape
+    if n_samples == 0 or n_timesteps == 0 or n_features == 0:
+        raise ValueError(
+            f"Found array with shape {X.shape}: at least one sample, one "
+            f"timestep and one feature are required."
+        )
+    if reset:
+        estimator.n_features_in_ = n_features
+        estimator._n_input_dims = 3
+    else:
+        if getattr(estimator, "_n_input_dims", 3) != 3:
+            raise ValueError(
+                "This estimator was fitted on 2-D input (n_samples, n_timesteps); "
+                "pass 2-D input to predict as well."
+            )
+        if n_features != estimator.n_features_in_:
+            raise ValueError(
+                f"X has {n_features} features, but {type(estimator).__name__} is "
+                f"expecting {estimator.n_features_in_} features as input."
+            )
+    return X
+
+
+def scan_sequences(X3: np.ndarray, *, with_stats: bool) -> SequenceStats:
+    """Check the NaN layout of every sequence and (optionally) feature stats.
+
+    Parameters
+    ----------
+    X3 : ndarray of shape (n_samples, n_timesteps, n_features)
+        Sequences; may be a strided view.
+    with_stats : bool
+        Whether to compute the per-feature mean and standard deviation of
+        the observed values (for internal scaling).
+
+    Returns
+    -------
+    SequenceStats
+    """
+    n_samples, n_timesteps, n_features = X3.shape
+    rows = max(1, _CHUNK_VALUES // (n_timesteps * n_features))
+    n_observed = np.empty(n_samples, dtype=np.int64)
+    total = np.zeros(n_features)
+    total_sq = np.zeros(n_features)
+    count = 0
+    shift = None
+    for start in range(0, n_samples, rows):
+        chunk = X3[start : start + rows]
+        missing_values = np.isnan(chunk)
+        step_missing = missing_values.any(axis=2)
+        if n_features > 1 and not np.array_equal(
+            step_missing, missing_values.all(axis=2)
+        ):
+            row, step = np.argwhere(step_missing & ~missing_values.all(axis=2))[0]
+            raise ValueError(
+                f"Sample {start + row} has NaN in some but not all features at "
+                f"step {step}. Only whole missing steps at the start of a "
+                f"sequence (missing history) are allowed; impute the others."
+            )
+        # A missing step after an observed one is a gap, not missing history.
+        gaps = step_missing[:, 1:] & ~step_missing[:, :-1]
+        if gaps.any():
+            row, step = np.argwhere(gaps)[0]
+            raise ValueError(
+                f"Sample {start + row} has NaN at step {step + 1} after observed "
+                f"steps. NaN is only allowed as leading padding (missing "
+                f"history); impute or interpolate gaps in the series first."
+            )
+        observed = n_timesteps - step_missing.sum(axis=1)
+        if (observed == 0).any():
+            row = int(np.flatnonzero(observed == 0)[0])
+            raise ValueError(
+                f"Sample {start + row} has no observed step (all NaN). Drop it "
+                f"or give it at least one value."
+            )
+        n_observed[start : start + len(chunk)] = observed
+        finite = np.where(missing_values, 0.0, chunk)
+        if not np.isfinite(finite).all():
+            raise ValueError(
+                "X contains infinity. Replace inf values (e.g. with "
+                "np.nan_to_num or by clipping) before fitting or predicting."
+            )
+        if with_stats:
+            # Shifted sums keep the variance accurate for large offsets
+            # (e.g. a series around 1e6 with small changes).
+            if shift is None:
+                first = ~missing_values[:, :, 0]
+                shift = chunk[first][0].astype(np.float64)
+            centred = np.where(missing_values, 0.0, chunk - shift)
+            total += centred.sum(axis=(0, 1))
+            total_sq += np.square(centred).sum(axis=(0, 1))
+            count += int(observed.sum())
+    if not with_stats:
+        return SequenceStats(n_observed, None, None)
+    mean_shifted = total / count
+    var = np.maximum(total_sq / count - mean_shifted**2, 0.0)
+    return SequenceStats(n_observed, mean_shifted + shift, np.sqrt(var))

@@ -1,0 +1,316 @@
+"""Sliding windows over a series: a pure function and its sklearn transformer.
+
+Row ``i`` of the output is the window that *ends* at observation ``i``, so the
+transformer returns exactly one row per input row and keeps ``X`` aligned with
+``y`` inside a :class:`~sklearn.pipeline.Pipeline`. The first
+``window_length - 1`` rows have no full history; by default their missing steps
+are NaN, which :class:`~sklstm.LSTMRegressor` reads as "this sequence starts
+later" instead of inventing values.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_is_fitted,
+    validate_data,
+)
+
+_PADDINGS = ("nan", "zero", "edge")
+
+
+def sliding_windows(
+    X: np.ndarray,
+    window_length: int,
+    *,
+    padding: str = "nan",
+    history: np.ndarray | None = None,
+) -> np.ndarray:
+    """Return the window ending at every step of a series, as a strided view.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_steps,) or (n_steps, n_features)
+        The series, oldest observation first. A 1-D array is one feature.
+    window_length : int
+        Number of consecutive steps in each window (``>= 1``).
+    padding : {"nan", "zero", "edge"}, default="nan"
+        What fills the steps before the start of the series in the first
+        ``window_length - 1`` windows: NaN (missing history, which
+        :class:`~sklstm.LSTMRegressor` skips), zeros, or the first value.
+    history : ndarray of shape (n_history, n_features), default=None
+        Real observations that precede ``X`` (for example the end of the
+        training fold). They are used before any padding.
+
+    Returns
+    -------
+    windows : ndarray of shape (n_steps, window_length, n_features)
+        A read-only view into a padded copy of the series: memory grows with
+        ``n_steps + window_length``, not ``n_steps * window_length``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import sliding_windows
+    >>> w = sliding_windows(np.array([2.0, 4.0, 6.0, 8.0]), 3)
+    >>> w.shape
+    (4, 3, 1)
+    >>> w[:, :, 0]
+    array([[nan, nan,  2.],
+           [nan,  2.,  4.],
+           [ 2.,  4.,  6.],
+           [ 4.,  6.,  8.]])
+    """
+    if not isinstance(window_length, Integral) or isinstance(window_length, bool):
+        raise TypeError(
+            f"window_length must be an int, got {type(window_length).__name__}."
+        )
+    if window_length < 1:
+        raise ValueError(f"window_length must be >= 1, got {window_length}.")
+    if padding not in _PADDINGS:
+        raise ValueError(f"padding must be one of {_PADDINGS}, got {padding!r}.")
+    X = np.asarray(X)
+    if X.ndim == 1:
+        X = X.reshape(-1, 1)
+    if X.ndim != 2:
+        raise ValueError(
+            f"Expected a series of shape (n_steps,) or (n_steps, n_features), "
+            f"got an array with {X.ndim} dimensions."
+        )
+    if X.dtype.kind != "f":
+        raise TypeError(
+            f"sliding_windows needs a floating point series (NaN marks missing "
+            f"history), got dtype {X.dtype}. Convert with X.astype(np.float32)."
+        )
+    n_steps, n_features = X.shape
+    if history is None:
+        history = X[:0]
+    history = np.asarray(history, dtype=X.dtype).reshape(-1, n_features)
+    history = history[len(history) - min(len(history), window_length - 1) :]
+    n_pad = window_length - 1 - len(history)
+
+    padded = np.empty((n_pad + len(history) + n_steps, n_features), dtype=X.dtype)
+    if n_pad:
+        if padding == "nan":
+            padded[:n_pad] = np.nan
+        elif padding == "zero":
+            padded[:n_pad] = 0
+        else:
+            first = history[:1] if len(history) else X[:1]
+            padded[:n_pad] = first if len(first) else np.nan
+    padded[n_pad : n_pad + len(history)] = history
+    padded[n_pad + len(history) :] = X
+
+    # sliding_window_view puts the window axis last: (n, F, W) -> (n, W, F).
+    windows = np.lib.stride_tricks.sliding_window_view(padded, window_length, axis=0)
+    return np.moveaxis(windows, -1, 1)
+
+
+def _as_2d_frame_or_array(X):
+    """A 1-D series becomes one column; 2-D input is returned unchanged."""
+    if isinstance(X, pd.Series):
+        return X.to_frame()
+    if isinstance(X, pd.DataFrame):
+        return X
+    if hasattr(X, "__array__") or isinstance(X, list | tuple):
+        arr = np.asarray(X)
+        if arr.ndim == 1:
+            return arr.reshape(-1, 1)
+        return arr
+    return X
+
+
+def _index_step(index: pd.Index):
+    """The step between consecutive labels of a regular index, or None."""
+    if isinstance(index, pd.DatetimeIndex):
+        freq = index.freq
+        if freq is None and len(index) >= 3:
+            inferred = pd.infer_freq(index)
+            freq = pd.tseries.frequencies.to_offset(inferred) if inferred else None
+        return freq
+    if isinstance(index, pd.PeriodIndex):
+        return 1
+    if pd.api.types.is_integer_dtype(index.dtype):
+        if len(index) >= 2:
+            step = index[-1] - index[-2]
+            return int(step) if step > 0 else None
+        return None
+    return None
+
+
+class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
+    """Turn a series into one window per row: ``(n_steps, window_length, n_features)``.
+
+    Row ``i`` of the output is the window that ends at observation ``i``
+    (inclusive), so the transformer keeps one output row per input row and the
+    rows of ``X`` and ``y`` stay aligned inside a
+    :class:`~sklearn.pipeline.Pipeline`. The first ``window_length - 1`` rows
+    lack a full history: by default their missing steps are NaN, which
+    :class:`~sklstm.LSTMRegressor` treats as a shorter sequence.
+
+    After ``fit``, the transformer remembers the last ``window_length - 1``
+    observations and the index label that follows them. When ``transform``
+    receives pandas data whose index continues right after the fitted data
+    (the test fold of :class:`~sklearn.model_selection.TimeSeriesSplit` does),
+    those real observations are used as history instead of padding.
+
+    Parameters
+    ----------
+    window_length : int, default=10
+        Number of consecutive observations in each window.
+    padding : {"nan", "zero", "edge"}, default="nan"
+        Fill for the steps before the start of the series: ``"nan"`` marks
+        them as missing (nothing is invented), ``"zero"`` and ``"edge"``
+        (repeat the first value) give the classic fixed-length behaviour.
+    use_fit_history : bool, default=True
+        Whether ``transform`` continues from the observations seen in ``fit``
+        when the pandas index of its input follows on from the fitted index.
+        Numpy input has no index and is always padded.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of series (columns) seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names seen during ``fit``; defined only when they are strings.
+    history_ : ndarray of shape (n_history, n_features_in_)
+        The last ``window_length - 1`` observations seen during ``fit``.
+    next_index_ : object or None
+        The index label that would follow the fitted data, or None when the
+        input had no regular pandas index.
+
+    See Also
+    --------
+    sklstm.LSTMRegressor : Recurrent regressor that consumes the windows.
+    sklstm.sliding_windows : The pure function behind this transformer.
+    sklstm.frame_supervised : Pair a series with its next value(s) as ``y``.
+
+    Notes
+    -----
+    The windows are a read-only strided view of a padded copy of the series:
+    transforming a series of ``n`` steps costs memory for ``n + window_length``
+    rows, never ``n * window_length``. Copy the result (``np.array(Xt)``) only
+    if you need to modify it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import SlidingWindowTransformer
+    >>> X = np.arange(2.0, 12.0, 2.0)
+    >>> Xt = SlidingWindowTransformer(window_length=2).fit_transform(X)
+    >>> Xt.shape
+    (5, 2, 1)
+    >>> Xt[-1, :, 0]
+    array([ 8., 10.])
+    """
+
+    _parameter_constraints: dict = {
+        "window_length": [Interval(Integral, 1, None, closed="left")],
+        "padding": [StrOptions(set(_PADDINGS))],
+        "use_fit_history": ["boolean"],
+    }
+
+    def __init__(self, *, window_length=10, padding="nan", use_fit_history=True):
+        self.window_length = window_length
+        self.padding = padding
+        self.use_fit_history = use_fit_history
+
+    def _validate_series(self, X, *, reset):
+        X = _as_2d_frame_or_array(X)
+        # NaN or inf inside a series would become NaN in the middle of a
+        # window, which no model can read; refuse it here where the fix
+        # (impute or interpolate the series) is obvious.
+        return validate_data(
+            self,
+            X,
+            reset=reset,
+            dtype=(np.float64, np.float32),
+            ensure_all_finite=True,
+            ensure_min_samples=1,
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Remember the feature layout and the end of the series.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_steps,) or (n_steps, n_features)
+            The series, oldest first: numpy array, ``pd.Series`` or
+            ``pd.DataFrame``.
+        y : None
+            Ignored; present for Pipeline compatibility.
+
+        Returns
+        -------
+        self : SlidingWindowTransformer
+            The fitted transformer.
+        """
+        index = X.index if isinstance(X, pd.Series | pd.DataFrame) else None
+        values = self._validate_series(X, reset=True)
+        keep = self.window_length - 1
+        self.history_ = np.array(values[len(values) - min(len(values), keep) :])
+        self.next_index_ = None
+        if index is not None:
+            step = _index_step(index)
+            if step is not None and index.is_monotonic_increasing:
+                self.next_index_ = index[-1] + step
+        return self
+
+    def transform(self, X):
+        """Return the window ending at each row of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_steps,) or (n_steps, n_features)
+            The series to window, with the columns seen in ``fit``.
+
+        Returns
+        -------
+        windows : ndarray of shape (n_steps, window_length, n_features)
+            Read-only view; row ``i`` ends at observation ``i``.
+        """
+        check_is_fitted(self)
+        index = X.index if isinstance(X, pd.Series | pd.DataFrame) else None
+        values = self._validate_series(X, reset=False)
+        history = None
+        if (
+            self.use_fit_history
+            and index is not None
+            and len(index)
+            and self.next_index_ is not None
+            and index[0] == self.next_index_
+        ):
+            history = self.history_.astype(values.dtype, copy=False)
+        return sliding_windows(
+            values, self.window_length, padding=self.padding, history=history
+        )
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the features at each step of a window.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names; defaults to ``feature_names_in_`` or
+            ``x0, x1, ...``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            One name per feature of the last axis of the output.
+        """
+        check_is_fitted(self)
+        return _check_feature_names_in(self, input_features)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.one_d_array = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
