@@ -11,7 +11,6 @@ STAMP := $(VENV)/.sklstm-installed
 # the package's own range (torch<2.14) is then already satisfied.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
