@@ -87,6 +87,8 @@ def check_sequences(estimator, X, *, reset: bool, y="no_validation", **y_params)
         y_numeric=True,
         **y_params,
     )
+    if reset:
+        estimator._n_input_dims = 2
     if isinstance(y, str) and y == "no_validation":
         return out[:, :, None]
     X2, y = out

@@ -1,0 +1,48 @@
+"""Run every example as a user would and check what it prints."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def run_example(name):
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / name)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout, result.stderr
+
+
+def test_even_numbers_predicts_202():
+    out, err = run_example("even_numbers.py")
+    assert "Prediction after [196, 198, 200]:" in out
+    assert re.search(r"-> 202$", out, re.MULTILINE), out
+    mae = float(re.search(r"TimeSeriesSplit MAE: ([\d.]+)", out).group(1))
+    assert mae < 0.5
+    assert "Best parameters: {" in out
+    assert "slidingwindowtransformer__window_length" in out
+    assert "Warning" not in err
+
+
+def test_keras_two_features():
+    out, _ = run_example("keras_two_features.py")
+    assert "X shape: (5, 1, 2)" in out
+    error = float(re.search(r"max abs error: ([\d.]+)", out).group(1))
+    assert error < 0.05
+
+
+@pytest.mark.parametrize("name", ["keras_sequence_to_vector.py"])
+def test_keras_sequence_to_vector(name):
+    out, _ = run_example(name)
+    assert "X shape: (1, 5, 1), y shape: (1, 5)" in out
+    predicted = re.search(r"predicted: \[([^\]]+)\]", out).group(1).split()
+    assert [round(float(v), 1) for v in predicted] == [0.6, 0.7, 0.8, 0.9, 1.0]
