@@ -558,7 +558,9 @@ default="adam"
                 self.net_ = self._build_net(dataset.X3.shape[2], seed)
                 self.net_.initialize()
             else:
-                self.net_.set_params(iterator_train__seed=seed + n_done)
+                # skorch stores iterator arguments as plain attributes; its
+                # set_params refuses to change them on an initialized net.
+                self.net_.iterator_train__seed = seed + n_done
             try:
                 self.net_.partial_fit(dataset, None, epochs=epochs)
             finally:
@@ -649,7 +651,8 @@ default="adam"
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
-        tags.input_tags.allow_nan = True
+        # NaN is accepted only as leading padding (missing history), not
+        # anywhere, so the tag that promises general NaN support stays False.
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
         # Deterministic given random_state (bit-identical on CPU).

@@ -68,14 +68,17 @@ def check_sequences(estimator, X, *, reset: bool, y="no_validation", **y_params)
         raise ValueError(
             f"Expected sequences of shape (n_samples, n_timesteps) or "
             f"(n_samples, n_timesteps, n_features), got an array with {ndim} "
-            f"dimension(s). A single series must be windowed first: use "
-            f"SlidingWindowTransformer in a Pipeline, or frame_windows()."
+            f"dimension(s). Reshape your data: a single series must be windowed "
+            f"first (SlidingWindowTransformer in a Pipeline, or frame_windows()); "
+            f"one sequence is X.reshape(1, -1)."
         )
     if not reset and getattr(estimator, "_n_input_dims", 2) == 3:
         raise ValueError(
             "This estimator was fitted on 3-D input (n_samples, n_timesteps, "
             "n_features); pass 3-D input to predict as well."
         )
+    if not (isinstance(y, str) and y == "no_validation"):
+        y_params = {"multi_output": True, "y_numeric": True, **y_params}
     out = validate_data(
         estimator,
         X,
@@ -83,8 +86,6 @@ def check_sequences(estimator, X, *, reset: bool, y="no_validation", **y_params)
         reset=reset,
         dtype=(np.float64, np.float32),
         ensure_all_finite="allow-nan",
-        multi_output=True,
-        y_numeric=True,
         **y_params,
     )
     if reset:

@@ -222,6 +222,12 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         self.use_fit_history = use_fit_history
 
     def _validate_series(self, X, *, reset):
+        if not reset and getattr(X, "ndim", None) == 1 and self.n_features_in_ != 1:
+            raise ValueError(
+                f"X is 1-D (one series), but {type(self).__name__} was fitted on "
+                f"{self.n_features_in_} series. Reshape your data to "
+                f"(n_steps, {self.n_features_in_})."
+            )
         X = _as_2d_frame_or_array(X)
         # NaN or inf inside a series would become NaN in the middle of a
         # window, which no model can read; refuse it here where the fix
@@ -311,6 +317,5 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.one_d_array = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags

@@ -1,0 +1,616 @@
+"""Tests for ``sliding_windows`` and ``SlidingWindowTransformer``."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_array_equal
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import TimeSeriesSplit
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from sklstm import SlidingWindowTransformer, frame_supervised, sliding_windows
+
+NAN = np.nan
+
+
+def _root_base(arr):
+    """Follow the ``.base`` chain of a view down to the array owning the memory."""
+    while getattr(arr, "base", None) is not None:
+        arr = arr.base
+    return arr
+
+
+def _expected_windows(values, window_length, fill=NAN):
+    """Reference implementation: explicit loop, one padded window per row."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 1:
+        values = values[:, None]
+    n_steps, n_features = values.shape
+    out = np.full((n_steps, window_length, n_features), fill, dtype=np.float64)
+    for i in range(n_steps):
+        start = i - window_length + 1
+        for k in range(window_length):
+            if start + k >= 0:
+                out[i, k] = values[start + k]
+            elif fill == "edge":
+                out[i, k] = values[0]
+    return out
+
+
+# --------------------------------------------------------------------------
+# sliding_windows: values and shapes
+# --------------------------------------------------------------------------
+
+
+def test_sliding_windows_1d_values_and_nan_padding():
+    w = sliding_windows(np.array([2.0, 4.0, 6.0, 8.0, 10.0]), 3)
+    assert w.shape == (5, 3, 1)
+    assert w.dtype == np.float64
+    assert_array_equal(
+        w[:, :, 0],
+        [
+            [NAN, NAN, 2.0],
+            [NAN, 2.0, 4.0],
+            [2.0, 4.0, 6.0],
+            [4.0, 6.0, 8.0],
+            [6.0, 8.0, 10.0],
+        ],
+    )
+
+
+def test_sliding_windows_row_i_ends_at_observation_i():
+    values = np.arange(1.0, 21.0) ** 2
+    w = sliding_windows(values, 4)
+    assert_array_equal(w[:, -1, 0], values)
+    for i in range(3, len(values)):
+        assert_array_equal(w[i, :, 0], values[i - 3 : i + 1])
+
+
+def test_sliding_windows_multivariate_2d():
+    X = np.column_stack([np.arange(6.0), 10 * np.arange(6.0), -np.arange(6.0)])
+    w = sliding_windows(X, 2)
+    assert w.shape == (6, 2, 3)
+    assert_array_equal(w[:, -1, :], X)
+    assert_array_equal(w[1:, 0, :], X[:-1])
+    assert np.isnan(w[0, 0]).all()
+    assert_array_equal(w, _expected_windows(X, 2))
+
+
+@pytest.mark.parametrize(
+    "make_input",
+    [
+        pytest.param(lambda v: v, id="numpy-1d"),
+        pytest.param(lambda v: v[:, None], id="numpy-2d"),
+        pytest.param(lambda v: pd.Series(v, name="a"), id="series"),
+        pytest.param(lambda v: pd.DataFrame({"a": v}), id="dataframe"),
+    ],
+)
+def test_sliding_windows_accepts_numpy_and_pandas(make_input):
+    values = np.linspace(-1.0, 3.0, 9)
+    w = sliding_windows(make_input(values), 3)
+    assert w.shape == (9, 3, 1)
+    assert_array_equal(w, _expected_windows(values, 3))
+
+
+def test_sliding_windows_multicolumn_dataframe():
+    df = pd.DataFrame({"a": np.arange(5.0), "b": np.arange(5.0) + 100})
+    w = sliding_windows(df, 3)
+    assert w.shape == (5, 3, 2)
+    assert_array_equal(w, _expected_windows(df.to_numpy(), 3))
+
+
+def test_sliding_windows_preserves_float32():
+    values = np.arange(7, dtype=np.float32) / 3
+    w = sliding_windows(values, 3)
+    assert w.dtype == np.float32
+    assert_array_equal(w[2:, :, 0], np.stack([values[i : i + 3] for i in range(5)]))
+
+
+def test_sliding_windows_rejects_integer_series():
+    # Documented: NaN padding needs a float series; the message says how to fix.
+    with pytest.raises(TypeError, match="floating point"):
+        sliding_windows(np.arange(5), 2)
+
+
+@pytest.mark.parametrize(
+    ("padding", "expected_first_rows"),
+    [
+        ("nan", [[NAN, NAN, 5.0], [NAN, 5.0, 6.0]]),
+        ("zero", [[0.0, 0.0, 5.0], [0.0, 5.0, 6.0]]),
+        ("edge", [[5.0, 5.0, 5.0], [5.0, 5.0, 6.0]]),
+    ],
+)
+def test_sliding_windows_padding(padding, expected_first_rows):
+    values = np.array([5.0, 6.0, 7.0, 8.0])
+    w = sliding_windows(values, 3, padding=padding)
+    assert w.shape == (4, 3, 1)
+    assert_array_equal(w[:2, :, 0], expected_first_rows)
+    assert_array_equal(w[2:, :, 0], [[5.0, 6.0, 7.0], [6.0, 7.0, 8.0]])
+
+
+def test_sliding_windows_edge_padding_is_per_feature():
+    X = np.array([[1.0, -1.0], [2.0, -2.0], [3.0, -3.0]])
+    w = sliding_windows(X, 3, padding="edge")
+    assert_array_equal(w[0], [[1.0, -1.0], [1.0, -1.0], [1.0, -1.0]])
+    assert_array_equal(w[1], [[1.0, -1.0], [1.0, -1.0], [2.0, -2.0]])
+    assert_array_equal(w[2], X)
+
+
+@pytest.mark.parametrize("padding", ["nan", "zero", "edge"])
+def test_sliding_windows_window_length_one_is_the_series(padding):
+    values = np.array([3.0, 1.0, 4.0, 1.0, 5.0])
+    w = sliding_windows(values, 1, padding=padding)
+    assert w.shape == (5, 1, 1)
+    assert_array_equal(w[:, 0, 0], values)
+
+
+@pytest.mark.parametrize(
+    ("padding", "fill"), [("nan", NAN), ("zero", 0.0), ("edge", 2.0)]
+)
+def test_sliding_windows_window_longer_than_series(padding, fill):
+    values = np.array([2.0, 3.0, 4.0])
+    w = sliding_windows(values, 5, padding=padding)
+    assert w.shape == (3, 5, 1)  # still one row per input row
+    assert_array_equal(
+        w[:, :, 0],
+        [
+            [fill, fill, fill, fill, 2.0],
+            [fill, fill, fill, 2.0, 3.0],
+            [fill, fill, 2.0, 3.0, 4.0],
+        ],
+    )
+
+
+def test_sliding_windows_history_replaces_padding():
+    values = np.array([10.0, 11.0, 12.0])
+    history = np.array([7.0, 8.0, 9.0])
+    w = sliding_windows(values, 3, history=history)
+    # Only the last window_length - 1 history steps are needed.
+    assert_array_equal(
+        w[:, :, 0], [[8.0, 9.0, 10.0], [9.0, 10.0, 11.0], [10.0, 11.0, 12.0]]
+    )
+
+
+@pytest.mark.parametrize(("padding", "fill"), [("nan", NAN), ("edge", 9.0)])
+def test_sliding_windows_short_history_is_padded_before_it(padding, fill):
+    w = sliding_windows(np.array([10.0, 11.0]), 4, padding=padding, history=[9.0])
+    assert_array_equal(w[:, :, 0], [[fill, fill, 9.0, 10.0], [fill, 9.0, 10.0, 11.0]])
+
+
+# --------------------------------------------------------------------------
+# sliding_windows: memory layout
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n_features", [1, 3])
+@pytest.mark.parametrize("window_length", [2, 7])
+def test_sliding_windows_is_a_view_of_the_padded_series(n_features, window_length):
+    n_steps = 50
+    X = np.random.default_rng(0).normal(size=(n_steps, n_features))
+    w = sliding_windows(X, window_length)
+    assert not w.flags.owndata
+    # Overlapping windows share the same memory.
+    assert np.shares_memory(w[10], w[11])
+    root = _root_base(w)
+    assert isinstance(root, np.ndarray)
+    padded_bytes = (n_steps + window_length - 1) * n_features * X.itemsize
+    assert root.nbytes == padded_bytes
+    assert root.nbytes < w.size * w.itemsize  # no n * W copy anywhere
+    # The input itself is copied, not aliased.
+    assert not np.shares_memory(w, X)
+
+
+def test_sliding_windows_result_is_read_only():
+    X = np.arange(6.0)
+    w = sliding_windows(X, 3)
+    assert not w.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        w[0, 0, 0] = 1.0
+    assert_array_equal(X, np.arange(6.0))
+
+
+# --------------------------------------------------------------------------
+# sliding_windows: errors
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("window_length", [0, -3])
+def test_sliding_windows_window_length_below_one(window_length):
+    with pytest.raises(ValueError, match="window_length"):
+        sliding_windows(np.arange(5.0), window_length)
+
+
+@pytest.mark.parametrize("window_length", [2.0, "3", True])
+def test_sliding_windows_window_length_not_int(window_length):
+    with pytest.raises(TypeError, match="window_length"):
+        sliding_windows(np.arange(5.0), window_length)
+
+
+def test_sliding_windows_unknown_padding():
+    with pytest.raises(ValueError, match="padding"):
+        sliding_windows(np.arange(5.0), 2, padding="bogus")
+
+
+def test_sliding_windows_rejects_3d_input():
+    with pytest.raises(ValueError, match="dimensions"):
+        sliding_windows(np.zeros((4, 2, 2)), 2)
+
+
+# --------------------------------------------------------------------------
+# SlidingWindowTransformer: values, shapes and dtypes per input kind
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make_input", "n_features"),
+    [
+        pytest.param(lambda v: v, 1, id="numpy-1d"),
+        pytest.param(lambda v: np.column_stack([v, -v]), 2, id="numpy-2d"),
+        pytest.param(lambda v: pd.Series(v, name="a"), 1, id="series"),
+        pytest.param(lambda v: pd.DataFrame({"a": v, "b": -v}), 2, id="dataframe"),
+    ],
+)
+def test_transformer_values_per_input_kind(make_input, n_features):
+    values = np.arange(1.0, 13.0) * 1.5
+    X = make_input(values)
+    Xt = SlidingWindowTransformer(window_length=4).fit_transform(X)
+    assert Xt.shape == (12, 4, n_features)
+    assert Xt.dtype == np.float64
+    expected = np.column_stack([values, -values])[:, :n_features]
+    assert_array_equal(Xt, _expected_windows(expected, 4))
+
+
+def test_transformer_preserves_float32():
+    X = np.arange(10, dtype=np.float32).reshape(5, 2)
+    Xt = SlidingWindowTransformer(window_length=2).fit_transform(X)
+    assert Xt.dtype == np.float32
+    assert_array_equal(Xt[:, -1, :], X)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32])
+def test_transformer_converts_int_to_float64(dtype):
+    X = np.arange(6, dtype=dtype)
+    Xt = SlidingWindowTransformer(window_length=3).fit_transform(X)
+    assert Xt.dtype == np.float64
+    assert_array_equal(Xt[:, :, 0], _expected_windows(X, 3)[:, :, 0])
+
+
+def test_transformer_int_series_converted_to_float64():
+    s = pd.Series([1, 2, 3, 4], name="n")
+    Xt = SlidingWindowTransformer(window_length=2).fit_transform(s)
+    assert Xt.dtype == np.float64
+    assert_array_equal(Xt[:, :, 0], [[NAN, 1.0], [1.0, 2.0], [2.0, 3.0], [3.0, 4.0]])
+
+
+@pytest.mark.parametrize(
+    ("padding", "fill"), [("nan", NAN), ("zero", 0.0), ("edge", 1.0)]
+)
+def test_transformer_padding(padding, fill):
+    Xt = SlidingWindowTransformer(window_length=3, padding=padding).fit_transform(
+        np.array([1.0, 2.0, 3.0])
+    )
+    assert_array_equal(
+        Xt[:, :, 0], [[fill, fill, 1.0], [fill, 1.0, 2.0], [1.0, 2.0, 3.0]]
+    )
+
+
+def test_transformer_window_length_one():
+    X = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    Xt = SlidingWindowTransformer(window_length=1).fit_transform(X)
+    assert Xt.shape == (3, 1, 2)
+    assert_array_equal(Xt[:, 0, :], X)
+
+
+def test_transformer_window_longer_than_series():
+    Xt = SlidingWindowTransformer(window_length=6).fit_transform(np.array([1.0, 2.0]))
+    assert Xt.shape == (2, 6, 1)
+    assert np.isnan(Xt[0, :5]).all() and np.isnan(Xt[1, :4]).all()
+    assert_array_equal(Xt[1, 4:, 0], [1.0, 2.0])
+
+
+def test_transformer_output_is_read_only_view():
+    X = np.random.default_rng(1).normal(size=(40, 2))
+    Xt = SlidingWindowTransformer(window_length=5).fit_transform(X)
+    assert not Xt.flags.writeable
+    assert np.shares_memory(Xt[3], Xt[4])
+    assert _root_base(Xt).nbytes == (40 + 5 - 1) * 2 * 8
+
+
+# --------------------------------------------------------------------------
+# Alignment with frame_supervised
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("window_length", [1, 3, 8])
+def test_alignment_with_frame_supervised(even_series, window_length):
+    s = even_series
+    X, y = frame_supervised(s)
+    Xt = SlidingWindowTransformer(window_length=window_length).fit_transform(X)
+    assert Xt.shape == (len(s) - 1, window_length, 1)
+    assert len(Xt) == len(y)
+    # Row i of the windows ends at X[i]; y[i] is the next observation.
+    assert_array_equal(Xt[:, -1, 0], X.to_numpy())
+    assert_array_equal(y.to_numpy(), s.to_numpy()[1:])
+    for i in range(window_length - 1, len(X)):
+        assert_array_equal(Xt[i, :, 0], s.to_numpy()[i - window_length + 1 : i + 1])
+        assert y.iloc[i] == s.iloc[i + 1]
+
+
+# --------------------------------------------------------------------------
+# Fold continuation
+# --------------------------------------------------------------------------
+
+INDEXES = {
+    "range": lambda n: pd.RangeIndex(n),
+    "int-step-5": lambda n: pd.Index(np.arange(100, 100 + 5 * n, 5)),
+    "monthly-MS": lambda n: pd.date_range("2000-01-01", periods=n, freq="MS"),
+    "hourly": lambda n: pd.date_range("2021-03-01 00:00", periods=n, freq="h"),
+    "daily": lambda n: pd.date_range("2019-06-01", periods=n, freq="D"),
+    # No freq attribute: the step has to be inferred from the labels.
+    "daily-no-freq": lambda n: pd.DatetimeIndex(
+        pd.date_range("2019-06-01", periods=n, freq="D").to_numpy()
+    ),
+    "monthly-no-freq": lambda n: pd.DatetimeIndex(
+        pd.date_range("2000-01-01", periods=n, freq="MS").to_numpy()
+    ),
+}
+
+
+def _series(index_kind, n=30, frame=False):
+    values = np.sqrt(np.arange(1.0, n + 1.0)) * 10
+    index = INDEXES[index_kind](n)
+    if frame:
+        return pd.DataFrame({"a": values, "b": -values}, index=index)
+    return pd.Series(values, index=index, name="value")
+
+
+@pytest.mark.parametrize("frame", [False, True], ids=["series", "frame"])
+@pytest.mark.parametrize("index_kind", list(INDEXES))
+@pytest.mark.parametrize(("window_length", "k"), [(4, 12), (1, 12), (6, 3)])
+def test_continuation_uses_fit_history(index_kind, frame, window_length, k):
+    s = _series(index_kind, frame=frame)
+    full = sliding_windows(s.to_numpy(), window_length)
+    m = 9
+    transformer = SlidingWindowTransformer(window_length=window_length)
+    transformer.fit(s.iloc[:k])
+    Xt = transformer.transform(s.iloc[k : k + m])
+    assert Xt.shape == full[k : k + m].shape
+    assert_array_equal(Xt, full[k : k + m])
+    # The first row holds the real last W - 1 training observations.
+    n_hist = min(window_length - 1, k)
+    if n_hist:
+        train_values = s.to_numpy().reshape(len(s), -1)[k - n_hist : k]
+        assert_array_equal(Xt[0, -1 - n_hist : -1], train_values)
+        assert not np.isnan(Xt[0, -1 - n_hist :]).any()
+
+
+@pytest.mark.parametrize("padding", ["zero", "edge"])
+def test_continuation_with_other_paddings_matches_full_series(padding):
+    s = _series("daily")
+    full = sliding_windows(s.to_numpy(), 5, padding=padding)
+    for k in (2, 10):  # shorter and longer than the window
+        t = SlidingWindowTransformer(window_length=5, padding=padding)
+        Xt = t.fit(s.iloc[:k]).transform(s.iloc[k : k + 6])
+        assert_array_equal(Xt, full[k : k + 6])
+
+
+@pytest.mark.parametrize("index_kind", ["range", "int-step-5", "monthly-MS", "hourly"])
+@pytest.mark.parametrize(
+    "test_slice",
+    [
+        pytest.param(slice(13, 20), id="gap"),
+        pytest.param(slice(11, 20), id="overlap"),
+        pytest.param(slice(0, 12), id="training-data"),
+    ],
+)
+def test_non_contiguous_chunk_is_nan_padded(index_kind, test_slice):
+    s = _series(index_kind)
+    W = 4
+    t = SlidingWindowTransformer(window_length=W).fit(s.iloc[:12])
+    chunk = s.iloc[test_slice]
+    Xt = t.transform(chunk)
+    assert_array_equal(Xt, sliding_windows(chunk.to_numpy(), W))
+    assert np.isnan(Xt[0, : W - 1]).all()
+
+
+def test_numpy_input_is_never_continued():
+    values = _series("range").to_numpy()
+    t = SlidingWindowTransformer(window_length=4).fit(values[:12])
+    Xt = t.transform(values[12:20])
+    assert np.isnan(Xt[0, :3]).all()
+    assert_array_equal(Xt, sliding_windows(values[12:20], 4))
+
+
+def test_numpy_transform_after_pandas_fit_is_padded():
+    s = pd.Series(np.arange(1.0, 31.0))  # unnamed: no feature names, no warning
+    t = SlidingWindowTransformer(window_length=4).fit(s.iloc[:12])
+    Xt = t.transform(s.iloc[12:20].to_numpy())
+    assert np.isnan(Xt[0, :3]).all()
+    assert_array_equal(Xt[0, 3, 0], 13.0)
+
+
+@pytest.mark.parametrize("index_kind", ["range", "monthly-MS"])
+def test_use_fit_history_false_disables_continuation(index_kind):
+    s = _series(index_kind)
+    t = SlidingWindowTransformer(window_length=4, use_fit_history=False)
+    Xt = t.fit(s.iloc[:12]).transform(s.iloc[12:20])
+    assert_array_equal(Xt, sliding_windows(s.iloc[12:20].to_numpy(), 4))
+    assert np.isnan(Xt[0, :3]).all()
+
+
+@pytest.mark.parametrize("index_kind", ["range", "int-step-5", "monthly-MS", "daily"])
+@pytest.mark.parametrize("window_length", [3, 10])
+def test_continuation_through_time_series_split(index_kind, window_length):
+    s = _series(index_kind, n=40)
+    full = sliding_windows(s.to_numpy(), window_length)
+    for train, test in TimeSeriesSplit(n_splits=4).split(s):
+        t = SlidingWindowTransformer(window_length=window_length).fit(s.iloc[train])
+        Xt_test = t.transform(s.iloc[test])
+        assert_array_equal(Xt_test, full[test])
+        if len(train) >= window_length - 1:  # enough real history for row 0
+            assert not np.isnan(Xt_test).any()
+        # The training fold itself is windowed from its own start.
+        Xt_train = t.transform(s.iloc[train])
+        assert_array_equal(Xt_train, full[train])
+
+
+def test_fit_records_history_and_next_index():
+    s = _series("int-step-5")
+    t = SlidingWindowTransformer(window_length=4).fit(s.iloc[:10])
+    assert_array_equal(t.history_, s.to_numpy()[7:10, None])
+    assert t.next_index_ == s.index[10]
+    t = SlidingWindowTransformer(window_length=4).fit(s.to_numpy()[:10])
+    assert t.next_index_ is None
+
+
+def test_fit_history_is_a_copy_of_the_training_data():
+    values = np.arange(1.0, 21.0)
+    s = pd.Series(values.copy())
+    t = SlidingWindowTransformer(window_length=3).fit(s.iloc[:10])
+    s.iloc[:10] = -1.0  # the caller reuses its buffer after fitting
+    Xt = t.transform(s.iloc[10:12])
+    assert_array_equal(Xt[0, :, 0], [9.0, 10.0, 11.0])
+
+
+# --------------------------------------------------------------------------
+# Transformer conventions
+# --------------------------------------------------------------------------
+
+
+def test_fit_returns_self_and_sets_n_features_in():
+    t = SlidingWindowTransformer(window_length=3)
+    assert t.fit(np.ones((5, 2))) is t
+    assert t.n_features_in_ == 2
+    assert not hasattr(t, "feature_names_in_")
+    assert SlidingWindowTransformer().fit(np.ones(5)).n_features_in_ == 1
+
+
+def test_feature_names_in_with_string_columns(monthly_frame):
+    t = SlidingWindowTransformer(window_length=3).fit(monthly_frame)
+    assert t.n_features_in_ == 3
+    assert_array_equal(t.feature_names_in_, ["sales", "price", "promo"])
+    assert_array_equal(t.get_feature_names_out(), ["sales", "price", "promo"])
+
+
+def test_feature_names_in_from_named_series(even_series):
+    t = SlidingWindowTransformer(window_length=3).fit(even_series)
+    assert_array_equal(t.feature_names_in_, ["value"])
+
+
+def test_get_feature_names_out_without_names():
+    t = SlidingWindowTransformer(window_length=3).fit(np.ones((4, 3)))
+    assert_array_equal(t.get_feature_names_out(), ["x0", "x1", "x2"])
+    assert_array_equal(t.get_feature_names_out(["a", "b", "c"]), ["a", "b", "c"])
+
+
+def test_transform_with_other_column_names_raises(monthly_frame):
+    t = SlidingWindowTransformer(window_length=3).fit(monthly_frame)
+    renamed = monthly_frame.rename(columns={"price": "cost"})
+    with pytest.raises(ValueError, match="feature names"):
+        t.transform(renamed)
+
+
+def test_transform_with_other_feature_count_raises():
+    t = SlidingWindowTransformer(window_length=3).fit(np.ones((5, 2)))
+    with pytest.raises(ValueError, match="features"):
+        t.transform(np.ones((5, 3)))
+
+
+def test_transform_before_fit_raises_not_fitted():
+    t = SlidingWindowTransformer(window_length=3)
+    with pytest.raises(NotFittedError):
+        t.transform(np.ones(5))
+    with pytest.raises(NotFittedError):
+        t.get_feature_names_out()
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("method", ["fit", "transform"])
+def test_non_finite_values_raise(bad, method):
+    X = np.arange(6.0)
+    X[3] = bad
+    t = SlidingWindowTransformer(window_length=2)
+    if method == "transform":
+        t.fit(np.arange(6.0))
+    with pytest.raises(ValueError):
+        getattr(t, method)(X)
+
+
+def test_nan_in_pandas_series_raises():
+    s = pd.Series([1.0, 2.0, np.nan, 4.0], name="v")
+    with pytest.raises(ValueError):
+        SlidingWindowTransformer(window_length=2).fit(s)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"window_length": 0},
+        {"window_length": -1},
+        {"window_length": 2.5},
+        {"padding": "bogus"},
+        {"use_fit_history": "yes"},
+    ],
+)
+def test_invalid_params_raise_at_fit(params):
+    t = SlidingWindowTransformer(**params)  # construction does not validate
+    with pytest.raises(ValueError):
+        t.fit(np.arange(5.0))
+
+
+def test_clone_keeps_params_and_drops_fit_state():
+    t = SlidingWindowTransformer(window_length=7, padding="edge", use_fit_history=False)
+    t.fit(np.arange(10.0))
+    c = clone(t)
+    assert c.get_params() == {
+        "window_length": 7,
+        "padding": "edge",
+        "use_fit_history": False,
+    }
+    assert not hasattr(c, "history_")
+    with pytest.raises(NotFittedError):
+        c.transform(np.arange(3.0))
+
+
+@pytest.mark.parametrize("kind", ["numpy", "series", "frame"])
+def test_fit_transform_do_not_mutate_input(kind):
+    values = np.arange(12.0).reshape(6, 2)
+    if kind == "numpy":
+        X = values.copy()
+    elif kind == "series":
+        X = pd.Series(values[:, 0].copy(), name="a")
+    else:
+        X = pd.DataFrame(values.copy(), columns=["a", "b"])
+    before = X.copy()
+    t = SlidingWindowTransformer(window_length=3, padding="edge").fit(X)
+    Xt = t.transform(X)
+    assert not np.shares_memory(Xt, np.asarray(X))
+    if kind == "numpy":
+        assert_array_equal(X, before)
+    else:
+        pd.testing.assert_index_equal(X.index, before.index)
+        assert_array_equal(X.to_numpy(), before.to_numpy())
+
+
+def test_works_in_pipeline_with_a_regressor(even_series):
+    X, y = frame_supervised(even_series)  # y = X + 2
+    pipe = make_pipeline(
+        SlidingWindowTransformer(window_length=3, padding="edge"),
+        FunctionTransformer(lambda w: w.reshape(len(w), -1)),
+        LinearRegression(),
+    )
+    pipe.fit(X, y)
+    np.testing.assert_allclose(pipe.predict(X), y.to_numpy(), atol=1e-8)
+    Xt = pipe[:-1].transform(X)
+    assert Xt.shape == (len(X), 3)
+    assert_array_equal(Xt[:, -1], X.to_numpy())
+
+
+def test_pipeline_keeps_fold_continuation(even_series):
+    pipe = make_pipeline(SlidingWindowTransformer(window_length=4))
+    pipe.fit(even_series.iloc[:50])
+    Xt = pipe.transform(even_series.iloc[50:60])
+    assert_array_equal(Xt, sliding_windows(even_series.to_numpy(), 4)[50:60])
