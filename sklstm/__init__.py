@@ -6,6 +6,7 @@ clone or pickle pipelines (joblib workers, notebooks) start fast.
 """
 
 from ._exceptions import ExtrapolationWarning
+from ._forecast import SeriesForecaster
 from ._framing import frame_supervised, frame_windows
 from ._regressor import LSTMRegressor
 from ._window import SlidingWindowTransformer, sliding_windows
@@ -15,6 +16,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ExtrapolationWarning",
     "LSTMRegressor",
+    "SeriesForecaster",
     "SlidingWindowTransformer",
     "frame_supervised",
     "frame_windows",

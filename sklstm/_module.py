@@ -29,7 +29,9 @@ class _ReluLSTM(nn.Module):
         self.dropout = dropout
         self.cells = nn.ModuleList()
         for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size * self.num_directions
+            layer_input = (
+                input_size if layer == 0 else hidden_size * self.num_directions
+            )
             for _ in range(self.num_directions):
                 self.cells.append(nn.LSTMCell(layer_input, hidden_size))
 
@@ -69,7 +71,7 @@ class _ReluLSTM(nn.Module):
 
 
 class SequenceRegressorModule(nn.Module):
-    """Recurrent stack (LSTM or GRU) followed by an optional dense layer and a linear head.
+    """Recurrent stack (LSTM or GRU), an optional dense layer and a linear head.
 
     Parameters
     ----------

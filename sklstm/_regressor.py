@@ -419,7 +419,6 @@ default="adam"
             EarlyStopping,
             GradientNormClipping,
             LRScheduler,
-            PrintLog,
             ProgressBar,
         )
 
@@ -568,9 +567,9 @@ default="adam"
 
     def _collect_history(self):
         history = self.net_.history
-        self.loss_curve_ = [float(v) for v in history[:, "train_loss"]] if len(
-            history
-        ) else []
+        self.loss_curve_ = (
+            [float(v) for v in history[:, "train_loss"]] if len(history) else []
+        )
         self.n_iter_ = len(history)
         if self.early_stopping and len(history):
             self.validation_loss_curve_ = [float(v) for v in history[:, "valid_loss"]]

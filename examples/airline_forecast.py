@@ -1,0 +1,160 @@
+"""Monthly airline passengers (1949-1960): backtest, then a 12-month forecast.
+
+The story of a pandas user with a monthly series:
+
+1. a one-step-ahead backtest over the last four years with TimeSeriesSplit,
+   comparing an sklstm Pipeline with a seasonal-naive forecast and Ridge on
+   the very same windows (MAE, RMSE, MASE);
+2. a 12-month forecast indexed by the future months, with split-conformal
+   90% prediction intervals;
+3. a plot saved as PNG (needs matplotlib: ``pip install sklstm[examples]``).
+
+The series grows multiplicatively, so both learned models work on its log:
+``FunctionTransformer(np.log)`` logs the windows inside the Pipeline and
+``TransformedTargetRegressor`` logs the target and exponentiates predictions.
+Run with ``python examples/airline_forecast.py [output.png]``.
+"""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import TimeSeriesSplit
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from sklstm import (
+    LSTMRegressor,
+    SeriesForecaster,
+    SlidingWindowTransformer,
+    frame_supervised,
+)
+
+# Box & Jenkins (1976), series G: international airline passengers, thousands.
+PASSENGERS = [
+    112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118,
+    115, 126, 141, 135, 125, 149, 170, 170, 158, 133, 114, 140,
+    145, 150, 178, 163, 172, 178, 199, 199, 184, 162, 146, 166,
+    171, 180, 193, 181, 183, 218, 230, 242, 209, 191, 172, 194,
+    196, 196, 236, 235, 229, 243, 264, 272, 237, 211, 180, 201,
+    204, 188, 235, 227, 234, 264, 302, 293, 259, 229, 203, 229,
+    242, 233, 267, 269, 270, 315, 364, 347, 312, 274, 237, 278,
+    284, 277, 317, 313, 318, 374, 413, 405, 355, 306, 271, 306,
+    315, 301, 356, 348, 355, 422, 465, 467, 404, 347, 305, 336,
+    340, 318, 362, 348, 363, 435, 491, 505, 404, 359, 310, 337,
+    360, 342, 406, 396, 420, 472, 548, 559, 463, 407, 362, 405,
+    417, 391, 419, 461, 472, 535, 622, 606, 508, 461, 390, 432,
+]  # fmt: skip
+SEASON = 12
+WINDOW = 13  # one year plus the same month a year ago
+
+
+def flatten_windows(windows):
+    """(n, window_length, 1) windows -> (n, window_length) rows for Ridge."""
+    return windows.reshape(len(windows), -1)
+
+
+def log_target(regressor):
+    return TransformedTargetRegressor(regressor, func=np.log, inverse_func=np.exp)
+
+
+def make_models():
+    lstm = make_pipeline(
+        FunctionTransformer(np.log),
+        SlidingWindowTransformer(window_length=WINDOW),
+        LSTMRegressor(hidden_size=32, max_epochs=150, lr=3e-3, random_state=0),
+    )
+    ridge = make_pipeline(
+        FunctionTransformer(np.log),
+        SlidingWindowTransformer(window_length=WINDOW, padding="edge"),
+        FunctionTransformer(flatten_windows),
+        Ridge(alpha=1e-3),
+    )
+    return {"sklstm LSTM": log_target(lstm), "Ridge (same windows)": log_target(ridge)}
+
+
+def backtest(series):
+    X, y = frame_supervised(series)
+    cv = TimeSeriesSplit(n_splits=4, test_size=SEASON)
+    errors = {name: [] for name in ["seasonal naive", *make_models()]}
+    scales = []
+    for train, test in cv.split(X):
+        X_train, y_train = X.iloc[train], y.iloc[train]
+        X_test, y_test = X.iloc[test], y.iloc[test]
+        # MASE scale: in-sample MAE of the seasonal-naive forecast.
+        values = y_train.to_numpy()
+        scales.append(np.abs(values[SEASON:] - values[:-SEASON]).mean())
+        # Seasonal naive: next month = the same month one year earlier.
+        naive = series.shift(SEASON - 1).loc[X_test.index].to_numpy()
+        errors["seasonal naive"].append(y_test.to_numpy() - naive)
+        for name, model in make_models().items():
+            model.fit(X_train, y_train)
+            # X_test continues X_train, so its first windows use real history.
+            errors[name].append(y_test.to_numpy() - model.predict(X_test))
+    scale = np.mean(scales)
+    rows = []
+    for name, errs in errors.items():
+        e = np.concatenate(errs)
+        mae = np.abs(e).mean()
+        rows.append((name, mae, np.sqrt((e**2).mean()), mae / scale))
+    return pd.DataFrame(rows, columns=["model", "MAE", "RMSE", "MASE"]).set_index(
+        "model"
+    )
+
+
+def forecast_next_year(series):
+    forecaster = SeriesForecaster(
+        LSTMRegressor(hidden_size=32, max_epochs=150, lr=3e-3, random_state=0),
+        window_length=WINDOW,
+        horizon=SEASON,
+        strategy="direct",
+        conformal_fraction=0.25,
+    )
+    forecaster.fit(np.log(series))
+    return np.exp(forecaster.forecast(coverage=0.9))
+
+
+def plot(series, forecast, path):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed; skipping the plot")
+        return
+    fig, ax = plt.subplots(figsize=(9, 4))
+    ax.plot(series.index, series, label="observed")
+    ax.plot(forecast.index, forecast["passengers"], label="sklstm forecast")
+    ax.fill_between(
+        forecast.index, forecast["lower"], forecast["upper"], alpha=0.3, label="90%"
+    )
+    ax.set_ylabel("passengers (thousands)")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    print(f"plot saved to {path}")
+
+
+def main():
+    index = pd.date_range("1949-01-01", periods=len(PASSENGERS), freq="MS")
+    series = pd.Series(PASSENGERS, index=index, name="passengers", dtype=float)
+
+    table = backtest(series)
+    print("One-step-ahead backtest, last 4 years (TimeSeriesSplit, 4 folds):")
+    print(table.round(3).to_string())
+
+    forecast = forecast_next_year(series)
+    print("\n12-month forecast with 90% split-conformal intervals:")
+    print(forecast.round(1).to_string())
+
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("airline_forecast.png")
+    plot(series, forecast, out)
+
+
+if __name__ == "__main__":
+    main()

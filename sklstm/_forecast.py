@@ -1,0 +1,497 @@
+"""SeriesForecaster: multi-step forecasts of a series, with timestamps and intervals.
+
+The forecaster owns the framing that a Pipeline cannot do: it turns a series
+(optionally with known covariates) into windows and future targets, fits any
+window regressor (``LSTMRegressor`` by default) with a *direct* (one output
+per future step) or *recursive* (one-step model fed its own predictions)
+strategy, and returns forecasts indexed by the future timestamps. It is an
+sklearn estimator: ``fit(series)`` / ``score(series)`` make it searchable with
+``GridSearchCV(..., cv=TimeSeriesSplit(...))``, strategy included.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, _fit_context, clone
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._index import future_index, regular_step
+from ._window import sliding_windows
+
+
+class SeriesForecaster(BaseEstimator):
+    """Forecast the next ``horizon`` values of a series from its recent window.
+
+    Parameters
+    ----------
+    estimator : regressor or None, default=None
+        Regressor fitted on windows ``(n, window_length, n_features)``; None
+        means ``LSTMRegressor()``. It is cloned in ``fit``. The target column
+        is always feature 0 of the windows, so ``LSTMRegressor``'s
+        ``target_feature=0`` refers to it.
+    window_length : int, default=12
+        Observations in each input window.
+    horizon : int, default=1
+        Number of future steps forecast from each origin.
+    strategy : {"direct", "recursive"}, default="direct"
+        ``"direct"``: one model with ``horizon`` outputs. ``"recursive"``: a
+        one-step model applied ``horizon`` times, each prediction appended to
+        the window (covariates for future steps must then be known).
+    target : str, int or None, default=None
+        Column to forecast (name for a DataFrame, position for an array);
+        None for a single series. Other columns are covariates.
+    padding : {"nan", "zero", "edge"}, default="nan"
+        Fill for the missing history of the first windows (see
+        :func:`~sklstm.sliding_windows`); use ``"edge"`` for estimators that
+        cannot read NaN.
+    conformal_fraction : float, default=0.0
+        When positive, the last fraction of the training origins calibrates
+        split-conformal prediction intervals: a copy of the estimator is fitted
+        on the earlier origins, its absolute errors on the calibration origins
+        give the interval half-widths per horizon step, and the final
+        estimator is then refitted on all origins. 0 disables intervals.
+    freq : str or None, default=None
+        Frequency of a ``DatetimeIndex`` too short to infer it. Irregular
+        indexes and gaps are refused in any case.
+
+    Attributes
+    ----------
+    estimator_ : regressor
+        The fitted regressor.
+    n_features_in_ : int
+        Columns of the fitted series (target and covariates).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when they are strings.
+    target_name_ : object
+        Name (or position) of the target column.
+    last_window_ : ndarray of shape (n, n_features_in_)
+        The last ``window_length`` observations, target first.
+    calibration_residuals_ : ndarray of shape (n_calibration, horizon)
+        Absolute calibration errors (only with ``conformal_fraction > 0``).
+
+    See Also
+    --------
+    sklstm.frame_supervised : Framing for the Pipeline route.
+    sklstm.LSTMRegressor : The default window regressor.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklstm import LSTMRegressor, SeriesForecaster
+    >>> index = pd.date_range("2024-01-01", periods=40, freq="D")
+    >>> series = pd.Series(np.arange(40.0) * 3, index=index, name="sales")
+    >>> model = LSTMRegressor(max_epochs=5, random_state=0)
+    >>> fc = SeriesForecaster(model, window_length=4, horizon=3).fit(series)
+    >>> fc.forecast().round(2)
+    2024-02-10    120.0
+    2024-02-11    123.0
+    2024-02-12    126.0
+    Freq: D, Name: sales, dtype: float64
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "window_length": [Interval(Integral, 1, None, closed="left")],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "strategy": [StrOptions({"direct", "recursive"})],
+        "target": "no_validation",  # any hashable column label; checked in fit
+        "padding": [StrOptions({"nan", "zero", "edge"})],
+        "conformal_fraction": [Interval(Real, 0, 1, closed="left")],
+        "freq": [str, None],
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        window_length=12,
+        horizon=1,
+        strategy="direct",
+        target=None,
+        padding="nan",
+        conformal_fraction=0.0,
+        freq=None,
+    ):
+        self.estimator = estimator
+        self.window_length = window_length
+        self.horizon = horizon
+        self.strategy = strategy
+        self.target = target
+        self.padding = padding
+        self.conformal_fraction = conformal_fraction
+        self.freq = freq
+
+    # ----------------------------------------------------------- input
+
+    def _series_values(self, X, *, fitting):
+        """Values (n, F) with the target first, plus the pandas index or None."""
+        index = None
+        if isinstance(X, pd.Series):
+            index = X.index
+            frame = X.to_frame()
+        elif isinstance(X, pd.DataFrame):
+            index = X.index
+            frame = X
+        else:
+            arr = np.asarray(X)
+            if arr.ndim == 1:
+                arr = arr[:, None]
+            if arr.ndim != 2:
+                raise ValueError(
+                    f"Expected a series of shape (n_steps,) or (n_steps, "
+                    f"n_features), got an array with {arr.ndim} dimensions."
+                )
+            frame = pd.DataFrame(arr)
+        columns = list(frame.columns)
+        if fitting:
+            self.n_features_in_ = len(columns)
+            if all(isinstance(c, str) for c in columns) and isinstance(
+                X, pd.DataFrame | pd.Series
+            ):
+                self.feature_names_in_ = np.asarray(columns, dtype=object)
+            elif hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+            self._target_pos = self._find_target(X, columns)
+            self.target_name_ = columns[self._target_pos]
+        else:
+            if len(columns) != self.n_features_in_:
+                raise ValueError(
+                    f"X has {len(columns)} columns, but {type(self).__name__} "
+                    f"was fitted with {self.n_features_in_}."
+                )
+            names = getattr(self, "feature_names_in_", None)
+            if (
+                names is not None
+                and isinstance(X, pd.DataFrame)
+                and list(names) != columns
+            ):
+                raise ValueError(
+                    f"X has columns {columns}, but the forecaster was fitted "
+                    f"with {list(names)}; pass the same columns in the same order."
+                )
+        if any(not pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
+            raise TypeError(
+                "All columns must be numeric; encode categorical or string "
+                "covariates as numbers first."
+            )
+        values = frame.to_numpy(dtype=np.float64)
+        if len(values) == 0:
+            raise ValueError("X is empty; a series needs at least one row.")
+        if not np.isfinite(values).all():
+            raise ValueError(
+                "X contains NaN or infinity. Fill or interpolate the series "
+                "(e.g. series.interpolate()) before forecasting."
+            )
+        order = [self._target_pos] + [
+            i for i in range(values.shape[1]) if i != self._target_pos
+        ]
+        return values[:, order], index
+
+    def _find_target(self, X, columns):
+        if self.target is None:
+            if len(columns) == 1:
+                return 0
+            raise ValueError(
+                f"The series has {len(columns)} columns; name the one to "
+                f"forecast with target=... (columns: {columns})."
+            )
+        if isinstance(X, pd.DataFrame):
+            if self.target not in columns:
+                raise ValueError(
+                    f"target={self.target!r} is not a column; columns are {columns}."
+                )
+            return columns.index(self.target)
+        if isinstance(self.target, Integral) and 0 <= self.target < len(columns):
+            return int(self.target)
+        raise ValueError(
+            f"target must be a column position in [0, {len(columns)}) for "
+            f"array input, got {self.target!r}."
+        )
+
+    # -------------------------------------------------------------- fit
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None):
+        """Fit the window regressor on every origin of the series.
+
+        Parameters
+        ----------
+        X : pd.Series, pd.DataFrame or array-like of shape (n_steps,) or \
+(n_steps, n_features)
+            The series, oldest first; a DataFrame may carry covariates.
+        y : None
+            Ignored: targets are the future values of the target column.
+
+        Returns
+        -------
+        self : SeriesForecaster
+            The fitted forecaster.
+        """
+        values, index = self._series_values(X, fitting=True)
+        self._index_like = None if index is None else index[:0]
+        self._index_step = None
+        if index is not None:
+            self._index_step = regular_step(index, freq=self.freq, name="X")
+            self._index_end = index[-1]
+        steps_ahead = self.horizon if self.strategy == "direct" else 1
+        n_origins = len(values) - steps_ahead
+        if n_origins < 2:
+            raise ValueError(
+                f"The series has {len(values)} rows; it needs at least "
+                f"{steps_ahead + 2} for horizon={self.horizon} with "
+                f"strategy={self.strategy!r}."
+            )
+        windows = sliding_windows(values, self.window_length, padding=self.padding)
+        targets = self._targets(values, steps_ahead)
+        base = LSTMRegressorDefault() if self.estimator is None else self.estimator
+
+        if self.conformal_fraction > 0:
+            self.calibration_residuals_ = self._calibrate(base, values, windows)
+        elif hasattr(self, "calibration_residuals_"):
+            del self.calibration_residuals_
+
+        self.estimator_ = clone(base).fit(
+            windows[:n_origins], _squeeze(targets[:n_origins])
+        )
+        keep = min(len(values), self.window_length)
+        self.last_window_ = values[len(values) - keep :].copy()
+        return self
+
+    def _targets(self, values, steps_ahead):
+        n = len(values)
+        targets = np.full((n, steps_ahead), np.nan)
+        for k in range(steps_ahead):
+            targets[: n - k - 1, k] = values[k + 1 :, 0]
+        return targets
+
+    def _calibrate(self, base, values, windows):
+        n = len(values)
+        n_full = n - self.horizon  # origins whose whole horizon is observed
+        n_cal = math.ceil(self.conformal_fraction * n_full)
+        start = n_full - n_cal
+        # Training origins must not see calibration targets: their own
+        # targets end before the first calibration target.
+        steps_ahead = self.horizon if self.strategy == "direct" else 1
+        n_train = start - self.horizon + 1
+        if n_cal < 1 or n_train < 2:
+            raise ValueError(
+                f"conformal_fraction={self.conformal_fraction} leaves "
+                f"{max(n_cal, 0)} calibration and {max(n_train, 0)} training "
+                f"origins; use a longer series or a different fraction."
+            )
+        targets = self._targets(values, steps_ahead)
+        model = clone(base).fit(windows[:n_train], _squeeze(targets[:n_train]))
+        paths = self._paths(model, windows[start:n_full], values, start)
+        actual = self._targets(values, self.horizon)[start:n_full]
+        return np.abs(actual - paths)
+
+    # ---------------------------------------------------------- predict
+
+    def _paths(self, model, windows, values, first_origin):
+        """Forecast paths (n, horizon) for consecutive origins."""
+        if self.strategy == "direct":
+            return np.asarray(model.predict(windows), dtype=np.float64).reshape(
+                len(windows), self.horizon
+            )
+        paths = np.empty((len(windows), self.horizon))
+        current = np.array(windows, dtype=np.float64)
+        origins = first_origin + np.arange(len(windows))
+        for k in range(self.horizon):
+            step = np.asarray(model.predict(current), dtype=np.float64).reshape(-1)
+            paths[:, k] = step
+            if k == self.horizon - 1:
+                break
+            new_row = np.empty((len(windows), values.shape[1]))
+            new_row[:, 0] = step
+            if values.shape[1] > 1:
+                future = origins + k + 1
+                known = future < len(values)
+                new_row[:, 1:] = np.nan
+                new_row[known, 1:] = values[future[known], 1:]
+            current = np.concatenate([current[:, 1:], new_row[:, None, :]], axis=1)
+        return paths
+
+    def _continues(self, index):
+        return (
+            index is not None
+            and self._index_step is not None
+            and len(index) > 0
+            and type(index) is type(self._index_like)
+            and index[0] == self._index_end + self._index_step
+        )
+
+    def predict(self, X):
+        """Forecast the next ``horizon`` target values from every row of ``X``.
+
+        Row ``i`` is the forecast origin: its window ends at row ``i``. When
+        ``X`` is pandas data that continues right after the fitted series,
+        the fitted observations serve as history for the first windows.
+
+        Parameters
+        ----------
+        X : pd.Series, pd.DataFrame or array-like
+            A series with the columns seen in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_steps,) or (n_steps, horizon)
+            1-D when ``horizon == 1``. With covariates and the recursive
+            strategy, steps whose covariates lie beyond ``X`` are NaN.
+        """
+        check_is_fitted(self, "estimator_")
+        values, index = self._series_values(X, fitting=False)
+        if index is not None:
+            regular_step(index, freq=self.freq, name="X")
+        history = self.last_window_[1:] if self._continues(index) else None
+        windows = sliding_windows(
+            values, self.window_length, padding=self.padding, history=history
+        )
+        paths = self._paths(self.estimator_, windows, values, 0)
+        return paths[:, 0] if self.horizon == 1 else paths
+
+    def forecast(self, X=None, *, future_covariates=None, coverage=None):
+        """Forecast the ``horizon`` steps after the end of a series.
+
+        Parameters
+        ----------
+        X : pd.Series, pd.DataFrame, array-like or None, default=None
+            Recent history (at least one row); None forecasts after the end
+            of the fitted series.
+        future_covariates : array-like of shape (horizon, n_features_in_ - 1), \
+default=None
+            Known future values of the covariates; required for the recursive
+            strategy when the series has covariates.
+        coverage : float or None, default=None
+            Also return split-conformal prediction intervals with this
+            coverage (for example 0.9); needs ``conformal_fraction > 0``.
+
+        Returns
+        -------
+        forecast : pd.Series or pd.DataFrame
+            Indexed by the future labels (timestamps inferred from the index
+            frequency) or by ``0 .. horizon - 1`` after the end for numpy
+            input. A DataFrame with ``lower`` and ``upper`` columns when
+            ``coverage`` is given.
+        """
+        check_is_fitted(self, "estimator_")
+        if X is None:
+            values, index = self.last_window_, None
+            end, step, like = (
+                getattr(self, "_index_end", None),
+                self._index_step,
+                self._index_like,
+            )
+        else:
+            values, index = self._series_values(X, fitting=False)
+            end = step = like = None
+            if index is not None:
+                step = regular_step(index, freq=self.freq, name="X")
+                end, like = index[-1], index[:0]
+        window = sliding_windows(values, self.window_length, padding=self.padding)[-1:]
+        extended = values
+        if self.n_features_in_ > 1 and self.strategy == "recursive":
+            if future_covariates is None:
+                raise ValueError(
+                    "The recursive strategy needs the covariates of the future "
+                    "steps: pass future_covariates with shape (horizon, "
+                    f"{self.n_features_in_ - 1})."
+                )
+            future = np.asarray(future_covariates, dtype=np.float64).reshape(
+                self.horizon, self.n_features_in_ - 1
+            )
+            pad = np.column_stack([np.full(self.horizon, np.nan), future])
+            extended = np.vstack([values, pad])
+        path = self._paths(self.estimator_, window, extended, len(values) - 1)[0]
+        if like is not None:
+            labels = future_index(end, step, self.horizon, like)
+        else:
+            labels = pd.RangeIndex(self.horizon)
+        name = self.target_name_ if isinstance(self.target_name_, str) else None
+        result = pd.Series(path, index=labels, name=name)
+        if coverage is None:
+            return result
+        half_width = self._interval_half_width(coverage)
+        return pd.DataFrame(
+            {
+                name or "forecast": path,
+                "lower": path - half_width,
+                "upper": path + half_width,
+            },
+            index=labels,
+        )
+
+    def _interval_half_width(self, coverage):
+        if not hasattr(self, "calibration_residuals_"):
+            raise ValueError(
+                "Prediction intervals need calibration: fit with "
+                "conformal_fraction > 0 (e.g. 0.2)."
+            )
+        if not 0 < coverage < 1:
+            raise ValueError(f"coverage must be in (0, 1), got {coverage}.")
+        residuals = self.calibration_residuals_
+        n = len(residuals)
+        level = math.ceil((n + 1) * coverage) / n
+        if level > 1:
+            raise ValueError(
+                f"{n} calibration origins cannot give {coverage:.0%} intervals "
+                f"(at least {math.ceil(coverage / (1 - coverage))} needed); "
+                f"raise conformal_fraction or lower coverage."
+            )
+        return np.quantile(residuals, level, axis=0, method="higher")
+
+    def score(self, X, y=None):
+        """R^2 of the forecasts made at each row of ``X`` whose horizon lies in ``X``.
+
+        Used by ``GridSearchCV``: with ``TimeSeriesSplit``, the test fold
+        continues the training fold, so its first windows use real history.
+
+        Parameters
+        ----------
+        X : pd.Series, pd.DataFrame or array-like
+            A series with the columns seen in ``fit``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            R^2 over all origins and horizon steps (uniform average of the
+            per-step R^2).
+        """
+        from sklearn.metrics import r2_score
+
+        paths = self.predict(X)
+        paths = paths.reshape(len(paths), -1)
+        values, _ = self._series_values(X, fitting=False)
+        n_full = len(values) - self.horizon
+        if n_full < 2:
+            raise ValueError(
+                f"Scoring needs more than horizon + 1 = {self.horizon + 1} rows, "
+                f"got {len(values)}."
+            )
+        actual = self._targets(values, self.horizon)[:n_full]
+        return float(r2_score(actual, paths[:n_full]))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "regressor"
+        tags.requires_fit = True
+        tags.target_tags.required = False
+        return tags
+
+
+def _squeeze(targets):
+    return targets[:, 0] if targets.shape[1] == 1 else targets
+
+
+def LSTMRegressorDefault():
+    """The default window regressor (imported late to keep imports light)."""
+    from ._regressor import LSTMRegressor
+
+    return LSTMRegressor()
