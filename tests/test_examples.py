@@ -10,9 +10,9 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-def run_example(name):
+def run_example(name, *args):
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / name)],
+        [sys.executable, str(EXAMPLES / name), *args],
         capture_output=True,
         text=True,
         timeout=300,
@@ -46,3 +46,21 @@ def test_keras_sequence_to_vector(name):
     assert "X shape: (1, 5, 1), y shape: (1, 5)" in out
     predicted = re.search(r"predicted: \[([^\]]+)\]", out).group(1).split()
     assert [round(float(v), 1) for v in predicted] == [0.6, 0.7, 0.8, 0.9, 1.0]
+
+
+def test_airline_forecast_beats_seasonal_naive(tmp_path):
+    png = tmp_path / "airline.png"
+    out, _ = run_example("airline_forecast.py", str(png))
+    mase = {
+        m.group(1).strip(): float(m.group(2))
+        for m in re.finditer(
+            r"^([^\d\n]+?)[ \t]+[\d.]+[ \t]+[\d.]+[ \t]+([\d.]+)$", out, re.M
+        )
+    }
+    assert mase["sklstm GRU"] < mase["seasonal naive"]
+    assert "Ridge (same windows)" in mase
+    months = re.findall(r"^1961-(\d\d)-01\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", out, re.M)
+    assert [m[0] for m in months] == [f"{k:02d}" for k in range(1, 13)]
+    for _, point, lower, upper in months:
+        assert float(lower) < float(point) < float(upper)
+    assert png.stat().st_size > 10_000
