@@ -126,6 +126,21 @@ def _as_2d_frame_or_array(X):
     return X
 
 
+def _check_time_order(X):
+    """Refuse pandas input whose time-like index is not sorted."""
+    if not isinstance(X, pd.Series | pd.DataFrame):
+        return
+    index = X.index
+    time_like = isinstance(index, pd.DatetimeIndex | pd.PeriodIndex) or (
+        pd.api.types.is_numeric_dtype(index.dtype)
+    )
+    if time_like and not index.is_monotonic_increasing:
+        raise ValueError(
+            "The index of X is not sorted in time order, so windows would mix "
+            "unrelated rows. Sort it first: X.sort_index()."
+        )
+
+
 def _index_step(index: pd.Index):
     """The step between consecutive labels of a regular index, or None."""
     if isinstance(index, pd.DatetimeIndex):
@@ -228,6 +243,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
                 f"{self.n_features_in_} series. Reshape your data to "
                 f"(n_steps, {self.n_features_in_})."
             )
+        _check_time_order(X)
         X = _as_2d_frame_or_array(X)
         # NaN or inf inside a series would become NaN in the middle of a
         # window, which no model can read; refuse it here where the fix
