@@ -444,15 +444,7 @@ default="adam"
                 "sgd": torch.optim.SGD,
                 "rmsprop": torch.optim.RMSprop,
             }[optimizer]
-        device = self.device
-        if device == "auto":
-            device = "cuda" if torch.cuda.is_available() else "cpu"
-        elif device == "cuda" and not torch.cuda.is_available():
-            raise ValueError(
-                "device='cuda' but torch finds no CUDA device; use device='cpu' "
-                "or device='auto'."
-            )
-        self.device_ = device
+        device = self.device_
 
         monitor = "valid_loss" if self.early_stopping else "train_loss"
         callbacks = [("stop_on_divergence", StopOnDivergence())]
@@ -541,18 +533,41 @@ default="adam"
             self.n_threads, self.batch_size, self.hidden_size, n_features
         )
 
+    def _resolve_device(self):
+        import torch
+
+        device = self.device
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        elif device == "cuda" and not torch.cuda.is_available():
+            raise ValueError(
+                "device='cuda' but torch finds no CUDA device; use device='cpu' "
+                "or device='auto'."
+            )
+        self.device_ = device
+
     def _run_training(self, dataset, *, continuing, epochs):
         import torch
 
-        seed = self._seed_ if continuing else self._draw_seed()
         from ._training import torch_threads
 
-        with torch.random.fork_rng(devices=[]), torch_threads(self._num_threads()):
-            # Seeding inside fork_rng keeps the caller's torch RNG untouched;
-            # the epoch counter makes each warm-start/partial_fit call draw
-            # fresh (but reproducible) dropout and shuffling.
+        seed = self._seed_ if continuing else self._draw_seed()
+        if not continuing:
+            self._resolve_device()
+        on_cuda = self.device_.startswith("cuda")
+        cuda_devices = [torch.cuda.current_device()] if on_cuda else []
+        with (
+            torch.random.fork_rng(devices=cuda_devices),
+            torch_threads(self._num_threads()),
+        ):
+            # Seeding inside fork_rng keeps the caller's torch RNGs untouched
+            # (CPU, and the CUDA device in use); the epoch counter makes each
+            # warm-start/partial_fit call draw fresh but reproducible dropout
+            # and shuffling.
             n_done = len(self.net_.history) if continuing else 0
-            torch.manual_seed(seed + n_done)
+            torch.random.default_generator.manual_seed(seed + n_done)
+            if on_cuda:
+                torch.cuda.manual_seed(seed + n_done)
             if not continuing:
                 self.net_ = self._build_net(dataset.X3.shape[2], seed)
                 self.net_.initialize()
@@ -576,7 +591,11 @@ default="adam"
             self.validation_scores_ = [
                 float(row.get("valid_r2", np.nan)) for row in history
             ]
-            self.best_epoch_ = int(np.argmin(self.validation_loss_curve_)) + 1
+            # skorch's EarlyStopping restores the last epoch that improved by
+            # more than tol, which is not always the argmin of the curve.
+            stopper = dict(self.net_.callbacks_)["early_stopping"]
+            best = getattr(stopper, "best_epoch_", None)
+            self.best_epoch_ = int(best) if best is not None else self.n_iter_
         else:
             self.validation_loss_curve_ = []
             self.validation_scores_ = []

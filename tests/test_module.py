@@ -23,6 +23,15 @@ CONFIGS = {
 }
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """Tiny tensors: one intra-op thread avoids thread start-up noise."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
 def make_module(seed=0, **params):
     """A small module whose output layer is random (not zero) so outputs differ."""
     torch.manual_seed(seed)

@@ -1,0 +1,985 @@
+"""Tests of ``LSTMRegressor``: the sklearn contract, training options and errors."""
+
+import copy
+import math
+import pickle
+import random
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.ensemble import BaggingRegressor
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+from skorch.callbacks import Callback
+
+from sklstm import (
+    ExtrapolationWarning,
+    LSTMRegressor,
+    SlidingWindowTransformer,
+    frame_supervised,
+    frame_windows,
+)
+from sklstm._exceptions import DivergenceError
+
+# Small and fast: a few units, a few epochs.
+TINY = dict(hidden_size=4, max_epochs=2, random_state=0)
+
+
+# --------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def even_data():
+    """Windows of 2, 4, ..., 200 and the next value."""
+    return frame_windows(np.arange(2.0, 202.0, 2.0), 3)
+
+
+@pytest.fixture(scope="module")
+def even_model(even_data):
+    """The README task with default hyperparameters."""
+    X, y = even_data
+    return LSTMRegressor(random_state=0).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def multi_data():
+    """40 sequences of 4 steps and 2 features; y depends on the first feature."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 4, 2))
+    y = X[:, :, 0].sum(axis=1) + 0.5 * X[:, -1, 1]
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def multi_model(multi_data):
+    X, y = multi_data
+    return LSTMRegressor(hidden_size=6, max_epochs=3, random_state=0).fit(X, y)
+
+
+class CaptureDatasets(Callback):
+    """Records the skorch datasets and the initial weights of a fit."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.initial_state = copy.deepcopy(net.module_.state_dict())
+
+    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        self.dataset_train = dataset_train
+        self.dataset_valid = dataset_valid
+
+
+def params_of(model):
+    return {k: v.detach().clone() for k, v in model.net_.module_.state_dict().items()}
+
+
+# ------------------------------------------------------------------ shapes
+
+
+def test_predict_shape_3d_x_1d_y(multi_model, multi_data):
+    X, _ = multi_data
+    pred = multi_model.predict(X)
+    assert isinstance(pred, np.ndarray)
+    assert pred.shape == (len(X),)
+    assert pred.dtype.kind == "f"
+    assert np.isfinite(pred).all()
+    assert multi_model.n_features_in_ == 2
+    assert multi_model.n_outputs_ == 1
+
+
+def test_predict_shape_multi_output():
+    X, y = frame_windows(np.arange(0.0, 40.0), 4, horizon=3)
+    assert y.shape == (34, 3)
+    model = LSTMRegressor(**TINY).fit(X, y)
+    pred = model.predict(X)
+    assert pred.shape == (34, 3)
+    assert pred.dtype.kind == "f"
+    assert model.n_outputs_ == 3
+
+
+def test_predict_shape_column_y_stays_2d(multi_data):
+    X, y = multi_data
+    pred = LSTMRegressor(**TINY).fit(X, y[:, None]).predict(X)
+    assert pred.shape == (len(X), 1)
+
+
+def test_2d_x_is_univariate_sequences(even_data):
+    X, y = even_data
+    X2 = np.array(X[:, :, 0])
+    model = LSTMRegressor(**TINY).fit(X2, y)
+    assert model.n_features_in_ == 3  # columns, as for any sklearn estimator
+    assert model.target_mode_ == "delta"
+    pred = model.predict(X2)
+    assert pred.shape == (len(X2),)
+    # The same data as 3-D with one feature gives the same model.
+    pred3 = LSTMRegressor(**TINY).fit(np.array(X), y).predict(np.array(X))
+    np.testing.assert_allclose(pred, pred3, rtol=1e-6)
+    with pytest.raises(ValueError, match="3 features"):
+        model.predict(X2[:, :2])
+    with pytest.raises(ValueError, match="2-D"):
+        model.predict(np.array(X))
+
+
+def test_dataframe_feature_names(even_data):
+    X, y = even_data
+    frame = pd.DataFrame(np.array(X[:, :, 0]), columns=["t-2", "t-1", "t"])
+    model = LSTMRegressor(**TINY).fit(frame, y)
+    assert list(model.feature_names_in_) == ["t-2", "t-1", "t"]
+    with pytest.warns(UserWarning, match="feature names"):
+        from_array = model.predict(frame.values)
+    np.testing.assert_array_equal(model.predict(frame), from_array)
+    renamed = frame.rename(columns={"t": "now"})
+    with pytest.raises(ValueError, match="feature names"):
+        model.predict(renamed)
+
+
+# ------------------------------------------------------------- determinism
+
+
+def test_repeat_fits_are_bit_identical(multi_data):
+    X, y = multi_data
+    params = dict(hidden_size=6, num_layers=2, dropout=0.2, max_epochs=3, batch_size=8)
+    first = LSTMRegressor(random_state=3, **params).fit(X, y)
+    second = LSTMRegressor(random_state=3, **params).fit(X, y)
+    assert np.array_equal(first.predict(X), second.predict(X))
+    assert first.loss_curve_ == second.loss_curve_
+    a, b = params_of(first), params_of(second)
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
+
+
+def test_different_seeds_differ(multi_data):
+    X, y = multi_data
+    params = dict(hidden_size=6, max_epochs=3, target_mode="level")
+    first = LSTMRegressor(random_state=0, **params).fit(X, y)
+    second = LSTMRegressor(random_state=1, **params).fit(X, y)
+    assert not np.allclose(first.predict(X), second.predict(X))
+    a, b = params_of(first), params_of(second)
+    assert not torch.equal(a["rnn.weight_ih_l0"], b["rnn.weight_ih_l0"])
+
+
+def test_fit_leaves_global_random_state_untouched(multi_data):
+    X, y = multi_data
+    threads = torch.get_num_threads()
+    np_state = np.random.get_state()  # noqa: NPY002 (the legacy global RNG)
+    py_state = random.getstate()
+    torch_state = torch.get_rng_state()
+    model = LSTMRegressor(
+        hidden_size=4, num_layers=2, dropout=0.3, max_epochs=2, random_state=0
+    )
+    model.fit(X, y)
+    model.predict(X)
+    model.partial_fit(X, y)
+    after = np.random.get_state()  # noqa: NPY002
+    assert after[0] == np_state[0]
+    np.testing.assert_array_equal(after[1], np_state[1])
+    assert after[2:] == np_state[2:]
+    assert random.getstate() == py_state
+    assert torch.equal(torch.get_rng_state(), torch_state)
+    assert torch.get_num_threads() == threads
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_fit_leaves_cuda_random_state_untouched(multi_data):
+    X, y = multi_data
+    torch.cuda.manual_seed_all(123)
+    state = torch.cuda.get_rng_state()
+    LSTMRegressor(device="cuda", **TINY).fit(X, y)
+    assert torch.equal(torch.cuda.get_rng_state(), state)
+
+
+# ------------------------------------------------------ clone and pickle
+
+
+def test_clone_keeps_every_parameter():
+    class Marker(Callback):
+        pass
+
+    params = dict(
+        hidden_size=7,
+        num_layers=2,
+        cell="gru",
+        bidirectional=True,
+        dropout=0.25,
+        activation="relu",
+        head_size=5,
+        target_mode="level",
+        target_feature=1,
+        scale=False,
+        min_observed_steps=2,
+        loss="huber",
+        optimizer=torch.optim.SGD,
+        lr=0.05,
+        weight_decay=0.01,
+        lr_schedule="cosine",
+        clip_grad_norm=2.0,
+        max_epochs=17,
+        batch_size=9,
+        shuffle=False,
+        early_stopping=True,
+        validation_fraction=0.3,
+        n_iter_no_change=4,
+        tol=0.01,
+        random_state=42,
+        warm_start=True,
+        verbose=2,
+        device="auto",
+        callbacks=[Marker()],
+        n_threads=1,
+    )
+    model = LSTMRegressor(**params)
+    defaults = LSTMRegressor().get_params()
+    assert set(params) == set(defaults), "test must set every parameter"
+    for name, value in params.items():
+        if name != "callbacks":
+            assert value != defaults[name], name
+    cloned = clone(model).get_params()
+    callbacks = cloned.pop("callbacks")
+    assert len(callbacks) == 1 and isinstance(callbacks[0], Marker)
+    expected = dict(params)
+    expected.pop("callbacks")
+    assert cloned == expected
+
+
+def test_clone_of_fitted_model_is_unfitted(multi_model, multi_data):
+    cloned = clone(multi_model)
+    assert cloned.get_params() == multi_model.get_params()
+    assert not hasattr(cloned, "net_")
+    with pytest.raises(NotFittedError):
+        cloned.predict(multi_data[0])
+    check_is_fitted(multi_model)
+
+
+def test_pickle_round_trip(even_model, even_data):
+    X, _ = even_data
+    restored = pickle.loads(pickle.dumps(even_model))
+    assert np.array_equal(restored.predict(X), even_model.predict(X))
+    assert restored.target_mode_ == even_model.target_mode_
+    assert restored.n_iter_ == even_model.n_iter_
+
+
+# ------------------------------------------------------------ learning
+
+
+def test_even_numbers_next_value(even_model):
+    pred = even_model.predict(np.array([[[196.0], [198.0], [200.0]]]))
+    assert pred.shape == (1,)
+    assert round(float(pred[0])) == 202
+
+
+@pytest.mark.parametrize(
+    "start, stop, step, decimals",
+    [(300.0, 0.0, -3.0, 0), (0.0, 700.0, 7.0, 0), (0.0, 25.0, 0.25, 2)],
+    ids=["falling", "step7", "step0.25"],
+)
+def test_arithmetic_sequences_next_value(start, stop, step, decimals):
+    series = np.arange(start, stop, step)
+    X, y = frame_windows(series, 3)
+    model = LSTMRegressor(random_state=0).fit(X, y)
+    last = series[-3:].reshape(1, 3, 1)
+    pred = model.predict(last)[0]
+    assert round(float(pred), decimals) == round(series[-1] + step, decimals)
+    # And a window far beyond the training range (delta mode extrapolates).
+    far = (last + 100 * step).astype(np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ExtrapolationWarning)
+        pred_far = model.predict(far)[0]
+    assert round(float(pred_far), decimals) == round(far[0, -1, 0] + step, decimals)
+
+
+def test_score_is_r2(even_model, even_data):
+    X, y = even_data
+    score = even_model.score(X, y)
+    assert isinstance(score, float)
+    assert score > 0.999
+    pred = even_model.predict(X)
+    expected = 1 - ((y - pred) ** 2).sum() / ((y - y.mean()) ** 2).sum()
+    assert score == pytest.approx(expected)
+
+
+def test_level_mode_learns():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(60, 3, 2))
+    y = X[:, -1, 0] + X[:, -2, 1]
+    model = LSTMRegressor(
+        hidden_size=8, max_epochs=40, lr=0.02, batch_size=16, random_state=0
+    ).fit(X, y)
+    assert model.target_mode_ == "level"
+    assert model.loss_curve_[-1] < 0.3 * model.loss_curve_[0]
+    assert model.score(X, y) > 0.7
+
+
+# ------------------------------------------------------------- target_mode
+
+
+def test_target_mode_auto_resolution(even_data, multi_data):
+    X, y = even_data
+    assert LSTMRegressor(**TINY).fit(X, y).target_mode_ == "delta"
+    Xm, ym = multi_data
+    assert LSTMRegressor(**TINY).fit(Xm, ym).target_mode_ == "level"
+    level = LSTMRegressor(target_mode="level", **TINY).fit(X, y)
+    assert level.target_mode_ == "level"
+    assert np.isfinite(level.predict(X)).all()
+    delta = LSTMRegressor(target_mode="delta", target_feature=1, **TINY).fit(Xm, ym)
+    assert delta.target_mode_ == "delta"
+    assert np.isfinite(delta.predict(Xm)).all()
+
+
+def test_delta_mode_untrained_predicts_last_value_plus_mean_change():
+    # With the zero-initialised head, one epoch at a tiny lr leaves the
+    # network output at ~0: predictions are the reference plus the mean delta.
+    X, y = frame_windows(np.array([1.0, 2.0, 4.0, 7.0, 11.0, 16.0, 22.0]), 2)
+    model = LSTMRegressor(hidden_size=4, max_epochs=1, lr=1e-9, random_state=0)
+    model.fit(X, y)
+    mean_change = np.mean(y - X[:, -1, 0])
+    np.testing.assert_allclose(model.predict(X), X[:, -1, 0] + mean_change, atol=1e-5)
+
+
+# ------------------------------------------------------ NaN and bad input
+
+
+@pytest.fixture(scope="module")
+def padded_model():
+    series = np.sin(np.arange(30.0) / 3)
+    X = SlidingWindowTransformer(window_length=5).fit_transform(series)[:-1]
+    y = series[1:]
+    assert np.isnan(X[0, :4]).all()
+    model = LSTMRegressor(hidden_size=5, max_epochs=5, lr=0.01, random_state=0)
+    return model.fit(X, y), X, y
+
+
+def test_leading_nan_rows_accepted(padded_model):
+    model, X, _ = padded_model
+    pred = model.predict(X)
+    assert pred.shape == (len(X),)
+    assert np.isfinite(pred).all()
+    assert model.n_samples_skipped_ == 0
+
+
+def test_leading_nan_equals_shorter_sequence(padded_model):
+    model, X, _ = padded_model
+    # Row 2 has three observed steps: it predicts like the 3-step sequence,
+    # and not like the 2-step one.
+    short = np.array(X[2:3, 2:])
+    assert not np.isnan(short).any()
+    padded = model.predict(X[2:3])
+    np.testing.assert_allclose(padded, model.predict(short), rtol=1e-5, atol=1e-5)
+    assert abs(padded[0] - model.predict(short[:, 1:])[0]) > 1e-4
+
+
+def sequences(n=12, steps=4, features=2, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, steps, features)), rng.normal(size=n)
+
+
+@pytest.mark.parametrize("where", ["fit", "predict"])
+def test_nan_in_the_middle_rejected(where, multi_model):
+    X, y = sequences()
+    X[3, 2, :] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        if where == "fit":
+            LSTMRegressor(**TINY).fit(X, y)
+        else:
+            multi_model.predict(X)
+
+
+def test_nan_in_some_features_of_a_step_rejected():
+    X, y = sequences()
+    X[3, 0, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        LSTMRegressor(**TINY).fit(X, y)
+
+
+@pytest.mark.parametrize("ndim", [2, 3])
+def test_infinity_rejected(ndim):
+    X, y = sequences(features=1)
+    X[5, 1, 0] = np.inf
+    if ndim == 2:
+        X = X[:, :, 0]
+    with pytest.raises(ValueError, match="infinity"):
+        LSTMRegressor(**TINY).fit(X, y)
+
+
+def test_infinity_rejected_at_predict(multi_model):
+    X, _ = sequences()
+    X[0, -1, 0] = -np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        multi_model.predict(X)
+
+
+def test_nan_in_y_rejected():
+    X, y = sequences()
+    y[4] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        LSTMRegressor(**TINY).fit(X, y)
+
+
+def test_all_nan_sample_rejected():
+    X, y = sequences()
+    X[7] = np.nan
+    with pytest.raises(ValueError, match="no observed step"):
+        LSTMRegressor(**TINY).fit(X, y)
+
+
+def test_wrong_feature_count_at_predict(multi_model):
+    X, _ = sequences(features=3)
+    with pytest.raises(ValueError, match="features"):
+        multi_model.predict(X)
+
+
+def test_four_dimensional_input_rejected(multi_model):
+    X = np.zeros((5, 4, 2, 1))
+    with pytest.raises(ValueError, match="dimension"):
+        LSTMRegressor(**TINY).fit(X, np.zeros(5))
+    with pytest.raises(ValueError, match="dimension"):
+        multi_model.predict(X)
+
+
+def test_one_dimensional_input_rejected():
+    with pytest.raises(ValueError, match="SlidingWindowTransformer"):
+        LSTMRegressor(**TINY).fit(np.arange(10.0), np.arange(10.0))
+
+
+def test_predict_before_fit():
+    X, _ = sequences()
+    with pytest.raises(NotFittedError):
+        LSTMRegressor().predict(X)
+
+
+def test_object_dtype_rejected():
+    X = np.empty((4, 3, 1), dtype=object)
+    X[...] = "a"
+    with pytest.raises(TypeError, match="numbers"):
+        LSTMRegressor(**TINY).fit(X, np.zeros(4))
+
+
+def test_integer_input_accepted():
+    X = np.arange(60).reshape(20, 3, 1)
+    y = np.arange(20) * 3 + 3
+    model = LSTMRegressor(**TINY).fit(X, y)
+    assert np.isfinite(model.predict(X)).all()
+
+
+def test_inconsistent_lengths_rejected():
+    X, y = sequences()
+    with pytest.raises(ValueError, match="inconsistent"):
+        LSTMRegressor(**TINY).fit(X, y[:-1])
+
+
+def test_inputs_not_modified():
+    series = np.arange(1.0, 31.0)
+    X = np.array(SlidingWindowTransformer(window_length=4).fit_transform(series))
+    y = series * 2
+    y2 = np.column_stack([y, -y])
+    X_before, y_before, y2_before = X.copy(), y.copy(), y2.copy()
+    for target in (y, y2):
+        model = LSTMRegressor(
+            target_mode="delta", min_observed_steps=2, early_stopping=True, **TINY
+        )
+        model.fit(X, target, sample_weight=np.ones(len(X)))
+        model.partial_fit(X, target)
+        model.predict(X)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(y, y_before)
+    np.testing.assert_array_equal(y2, y2_before)
+
+
+# ------------------------------------------------------ min_observed_steps
+
+
+def test_min_observed_steps_skips_short_rows():
+    series = np.cos(np.arange(40.0) / 4)
+    X = SlidingWindowTransformer(window_length=5).fit_transform(series)
+    y = series * 3
+    params = dict(hidden_size=4, max_epochs=3, random_state=0)
+    model = LSTMRegressor(min_observed_steps=3, **params).fit(X, y)
+    assert model.n_samples_skipped_ == 2  # rows with 1 and 2 observed steps
+    assert LSTMRegressor(**params).fit(X, y).n_samples_skipped_ == 0
+    # The skipped rows take no part in training: their targets do not matter.
+    y_changed = y.copy()
+    y_changed[:2] = 1e6
+    other = LSTMRegressor(min_observed_steps=3, **params).fit(X, y_changed)
+    assert np.array_equal(model.predict(X), other.predict(X))
+    # Skipped rows can still be predicted.
+    assert np.isfinite(model.predict(X[:2])).all()
+
+
+def test_min_observed_steps_none_left():
+    X = SlidingWindowTransformer(window_length=5).fit_transform(np.arange(3.0))
+    with pytest.raises(ValueError, match="min_observed_steps"):
+        LSTMRegressor(min_observed_steps=4, **TINY).fit(X, np.arange(3.0))
+
+
+# ------------------------------------------------------------ sample_weight
+
+
+def test_unit_and_scaled_sample_weights_match_unweighted(multi_data):
+    X, y = multi_data
+    params = dict(hidden_size=6, max_epochs=3, batch_size=8, random_state=0)
+    plain = LSTMRegressor(**params).fit(X, y).predict(X)
+    ones = LSTMRegressor(**params).fit(X, y, sample_weight=np.ones(len(X)))
+    twos = LSTMRegressor(**params).fit(X, y, sample_weight=np.full(len(X), 2.0))
+    np.testing.assert_allclose(ones.predict(X), plain, rtol=1e-5, atol=1e-6)
+    # Multiplying every weight by 2 is exact in floating point.
+    assert np.array_equal(ones.predict(X), twos.predict(X))
+
+
+def test_sample_weight_pulls_toward_weighted_targets():
+    # Identical inputs, two conflicting targets: the weights decide.
+    rng = np.random.default_rng(0)
+    X = np.repeat(rng.normal(size=(1, 4, 1)), 40, axis=0)
+    y = np.r_[np.zeros(20), np.full(20, 10.0)]
+    first_half = np.r_[np.ones(20), np.zeros(20)]
+    params = dict(
+        hidden_size=4, max_epochs=30, lr=0.01, target_mode="level", random_state=0
+    )
+    low = LSTMRegressor(**params).fit(X, y, sample_weight=first_half)
+    high = LSTMRegressor(**params).fit(X, y, sample_weight=1 - first_half)
+    plain = LSTMRegressor(**params).fit(X, y)
+    p_low, p_high, p_plain = (m.predict(X[:1])[0] for m in (low, high, plain))
+    assert p_low < 1.0
+    assert p_high > 9.0
+    assert abs(p_plain - 5.0) < 1.0
+
+
+def test_invalid_sample_weight(multi_data):
+    X, y = multi_data
+    with pytest.raises(ValueError):
+        LSTMRegressor(**TINY).fit(X, y, sample_weight=np.ones(len(X) - 1))
+    with pytest.raises(ValueError, match="(?i)negative"):
+        LSTMRegressor(**TINY).fit(X, y, sample_weight=-np.ones(len(X)))
+
+
+# ------------------------------------------------ warm_start, partial_fit
+
+
+def test_warm_start_continues_training(multi_data):
+    X, y = multi_data
+    model = LSTMRegressor(warm_start=True, hidden_size=4, max_epochs=2, random_state=0)
+    model.fit(X, y)
+    first_curve = list(model.loss_curve_)
+    first_params = params_of(model)
+    first_pred = model.predict(X)
+    model.fit(X, y)
+    assert model.n_iter_ == 4
+    assert len(model.loss_curve_) == 4
+    assert model.loss_curve_[:2] == first_curve
+    assert not np.array_equal(model.predict(X), first_pred)
+    assert not torch.equal(
+        params_of(model)["rnn.weight_hh_l0"], first_params["rnn.weight_hh_l0"]
+    )
+    # Without warm_start, fit starts over.
+    model.set_params(warm_start=False)
+    model.fit(X, y)
+    assert model.n_iter_ == 2
+    assert model.loss_curve_ == first_curve
+
+
+def test_warm_start_rejects_different_output_count(multi_data):
+    X, y = multi_data
+    model = LSTMRegressor(warm_start=True, **TINY).fit(X, y)
+    with pytest.raises(ValueError, match="output"):
+        model.fit(X, np.column_stack([y, y]))
+
+
+def test_partial_fit_runs_one_epoch_per_call(multi_data):
+    X, y = multi_data
+    model = LSTMRegressor(hidden_size=4, max_epochs=50, random_state=0)
+    for expected in (1, 2, 3):
+        model.partial_fit(X, y)
+        assert model.n_iter_ == expected
+        assert len(model.loss_curve_) == expected
+    assert all(math.isfinite(v) for v in model.loss_curve_)
+    # partial_fit is reproducible too.
+    again = LSTMRegressor(hidden_size=4, max_epochs=50, random_state=0)
+    for _ in range(3):
+        again.partial_fit(X, y)
+    assert np.array_equal(again.predict(X), model.predict(X))
+
+
+# ----------------------------------------------------------------- options
+
+
+class OptionsCase:
+    def __init__(self, params, check=None):
+        self.params = params
+        self.check = check
+
+
+def _module_check(attribute, expected_type):
+    def check(model):
+        assert isinstance(getattr(model.net_.module_, attribute), expected_type)
+
+    return check
+
+
+def _optimizer_check(expected_type):
+    def check(model):
+        assert type(model.net_.optimizer_) is expected_type
+
+    return check
+
+
+OPTIONS = {
+    "gru": OptionsCase(dict(cell="gru"), _module_check("rnn", torch.nn.GRU)),
+    "two-layers-dropout": OptionsCase(
+        dict(num_layers=2, dropout=0.3),
+        lambda m: m.net_.module_.rnn.num_layers == 2 and m.net_.module_.rnn.dropout,
+    ),
+    "bidirectional": OptionsCase(
+        dict(bidirectional=True), lambda m: m.net_.module_.rnn.bidirectional
+    ),
+    "head": OptionsCase(
+        dict(head_size=8),
+        lambda m: any(
+            isinstance(layer, torch.nn.Linear) and layer.out_features == 8
+            for layer in m.net_.module_.head
+        ),
+    ),
+    "relu": OptionsCase(dict(activation="relu"), lambda m: not m.net_.module_.fused),
+    "mae": OptionsCase(dict(loss="mae"), lambda m: m.net_.criterion_.kind == "mae"),
+    "huber": OptionsCase(
+        dict(loss="huber"), lambda m: m.net_.criterion_.kind == "huber"
+    ),
+    "sgd": OptionsCase(dict(optimizer="sgd"), _optimizer_check(torch.optim.SGD)),
+    "adamw": OptionsCase(dict(optimizer="adamw"), _optimizer_check(torch.optim.AdamW)),
+    "rmsprop": OptionsCase(
+        dict(optimizer="rmsprop"), _optimizer_check(torch.optim.RMSprop)
+    ),
+    "torch-class": OptionsCase(
+        dict(optimizer=torch.optim.Adam), _optimizer_check(torch.optim.Adam)
+    ),
+    "plateau": OptionsCase(
+        dict(lr_schedule="plateau"),
+        lambda m: "lr_schedule" in dict(m.net_.callbacks_),
+    ),
+    "cosine": OptionsCase(
+        # Cosine annealing over max_epochs ends at a learning rate of ~0.
+        dict(lr_schedule="cosine"),
+        lambda m: m.net_.optimizer_.param_groups[0]["lr"] < 1e-6,
+    ),
+    "clip": OptionsCase(
+        dict(clip_grad_norm=1.0), lambda m: "clip_grad_norm" in dict(m.net_.callbacks_)
+    ),
+    "weight-decay": OptionsCase(
+        dict(weight_decay=0.01),
+        lambda m: m.net_.optimizer_.param_groups[0]["weight_decay"] == 0.01,
+    ),
+    "no-scale": OptionsCase(
+        dict(scale=False), lambda m: np.all(m.x_scale_ == 1) and np.all(m.y_mean_ == 0)
+    ),
+    "no-shuffle": OptionsCase(dict(shuffle=False, batch_size=7)),
+}
+
+
+@pytest.mark.parametrize("name", list(OPTIONS))
+def test_options_fit_and_predict(name, multi_data):
+    X, y = multi_data
+    case = OPTIONS[name]
+    params = dict(hidden_size=4, max_epochs=3, lr=0.01, random_state=0)
+    params.update(case.params)
+    model = LSTMRegressor(**params).fit(X, y)
+    pred = model.predict(X)
+    assert pred.shape == (len(X),)
+    assert np.isfinite(pred).all()
+    assert model.n_iter_ == 3
+    assert all(math.isfinite(v) for v in model.loss_curve_)
+    if case.check is not None:
+        assert case.check(model) is not False
+
+
+def test_clip_grad_norm_bounds_each_sgd_step(multi_data):
+    # Plain SGD moves the parameters by lr * gradient; with the gradient norm
+    # clipped to c, n steps move them at most n * lr * c in total.
+    X, y = multi_data
+    capture = CaptureDatasets()
+    lr, clip, epochs, batch = 0.5, 1e-3, 2, 10
+    model = LSTMRegressor(
+        hidden_size=4,
+        optimizer="sgd",
+        lr=lr,
+        clip_grad_norm=clip,
+        max_epochs=epochs,
+        batch_size=batch,
+        callbacks=[capture],
+        random_state=0,
+    ).fit(X, y)
+    final = model.net_.module_.state_dict()
+    moved = math.sqrt(
+        sum(
+            float(((final[k] - v) ** 2).sum()) for k, v in capture.initial_state.items()
+        )
+    )
+    n_steps = epochs * math.ceil(len(X) / batch)
+    assert 0 < moved <= n_steps * lr * clip * (1 + 1e-4)
+
+
+# ------------------------------------------------------------ early stopping
+
+
+@pytest.fixture(scope="module")
+def early_model(multi_data):
+    X, y = multi_data
+    capture = CaptureDatasets()
+    model = LSTMRegressor(
+        hidden_size=6,
+        max_epochs=6,
+        lr=0.01,
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=10,
+        callbacks=[capture],
+        random_state=0,
+    ).fit(X, y)
+    return model, capture
+
+
+def test_early_stopping_curves(early_model):
+    model, _ = early_model
+    assert model.n_iter_ == 6
+    assert len(model.loss_curve_) == 6
+    assert len(model.validation_loss_curve_) == 6
+    assert len(model.validation_scores_) == 6
+    assert all(
+        isinstance(s, float) and math.isfinite(s) for s in model.validation_scores_
+    )
+    assert all(s <= 1.0 for s in model.validation_scores_)
+    assert model.best_epoch_ == int(np.argmin(model.validation_loss_curve_)) + 1
+
+
+def test_early_stopping_validates_on_last_rows(early_model, multi_data):
+    model, capture = early_model
+    X, y = multi_data
+    n = len(X)
+    n_valid = math.ceil(0.2 * n)
+    np.testing.assert_array_equal(capture.dataset_valid.rows, np.arange(n - n_valid, n))
+    np.testing.assert_array_equal(capture.dataset_train.rows, np.arange(n - n_valid))
+    # The validation targets are those of the last rows, in order.
+    valid_y = capture.dataset_valid.y.numpy()[:, 0] * model.y_scale_ + model.y_mean_
+    np.testing.assert_allclose(valid_y, y[n - n_valid :], rtol=1e-5, atol=1e-5)
+
+
+def test_validation_scores_are_r2_of_validation_rows(early_model):
+    model, capture = early_model
+    valid = capture.dataset_valid
+    module = model.net_.module_.eval()
+    with torch.no_grad():
+        out = module(valid.X).double().numpy()[:, 0]
+    target = valid.y.double().numpy()[:, 0]
+    r2 = 1 - ((target - out) ** 2).sum() / ((target - target.mean()) ** 2).sum()
+    assert model.validation_scores_[model.best_epoch_ - 1] == pytest.approx(
+        r2, abs=1e-4
+    )
+
+
+def test_early_stopping_stops_on_plateau(multi_data):
+    X, y = multi_data
+    # A learning rate this small leaves the validation loss flat.
+    model = LSTMRegressor(
+        hidden_size=4,
+        max_epochs=30,
+        lr=1e-9,
+        early_stopping=True,
+        n_iter_no_change=2,
+        random_state=0,
+    ).fit(X, y)
+    assert model.n_iter_ == 3  # the first epoch, then two without improvement
+    assert len(model.validation_loss_curve_) == 3
+    assert len(model.validation_scores_) == 3
+
+
+def test_best_epoch_matches_restored_weights(multi_data):
+    # With tol > 0, small later improvements do not count, and skorch's
+    # EarlyStopping restores the weights of the last epoch that improved by
+    # more than tol. best_epoch_ ("the epoch whose weights the model holds")
+    # must name that epoch, and the held weights must score its valid loss.
+    X, y = multi_data
+    capture = CaptureDatasets()
+    model = LSTMRegressor(
+        hidden_size=6,
+        max_epochs=30,
+        lr=0.01,
+        early_stopping=True,
+        n_iter_no_change=3,
+        tol=0.05,
+        callbacks=[capture],
+        random_state=0,
+    ).fit(X, y)
+    valid = capture.dataset_valid
+    module = model.net_.module_.eval()
+    with torch.no_grad():
+        held_loss = float(((module(valid.X) - valid.y) ** 2).mean())
+    assert held_loss == pytest.approx(
+        model.validation_loss_curve_[model.best_epoch_ - 1], rel=1e-4
+    )
+
+
+def test_early_stopping_needs_two_samples():
+    X, y = sequences(n=1)
+    with pytest.raises(ValueError, match="early_stopping"):
+        LSTMRegressor(early_stopping=True, **TINY).fit(X, y)
+
+
+# -------------------------------------------------------------- divergence
+
+
+def test_divergence_raises(even_data):
+    X, y = even_data
+    model = LSTMRegressor(
+        lr=1e6,
+        scale=False,
+        optimizer="sgd",
+        hidden_size=4,
+        max_epochs=5,
+        random_state=0,
+    )
+    with pytest.raises(DivergenceError, match="Lower the learning rate") as info:
+        model.fit(np.asarray(X) * 1e4, y * 1e4)
+    assert isinstance(info.value, RuntimeError)
+    assert model.n_iter_ >= 1
+    assert not math.isfinite(model.loss_curve_[-1])
+
+
+# ----------------------------------------------------------------- verbose
+
+
+def test_verbose_zero_is_silent(capsys, multi_data):
+    X, y = multi_data
+    LSTMRegressor(verbose=0, early_stopping=True, n_iter_no_change=1, **TINY).fit(X, y)
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == ""
+
+
+def test_verbose_one_prints_epoch_table(capsys, multi_data):
+    X, y = multi_data
+    LSTMRegressor(verbose=1, early_stopping=True, **TINY).fit(X, y)
+    out, _ = capsys.readouterr()
+    assert "train_loss" in out
+    assert "valid_loss" in out
+    lines = [line.split() for line in out.splitlines()]
+    epochs = [row[0] for row in lines if row and row[0].isdigit()]
+    assert epochs == ["1", "2"]
+
+
+# --------------------------------------------------------- hyperparameters
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(hidden_size=0),
+        dict(cell="rnn"),
+        dict(loss="foo"),
+        dict(optimizer="bogus"),
+        dict(dropout=1.5),
+        dict(lr=0.0),
+        dict(max_epochs=0),
+        dict(validation_fraction=1.0),
+        dict(activation="relu", cell="gru"),
+        dict(target_feature=2),
+    ],
+    ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()),
+)
+def test_invalid_hyperparameters_raise_at_fit(params, multi_data):
+    X, y = multi_data
+    model = LSTMRegressor(**params)  # constructing never validates
+    with pytest.raises(ValueError):
+        model.fit(X, y)
+    assert not hasattr(model, "net_")
+
+
+# ------------------------------------------------------------ extrapolation
+
+
+def test_extrapolation_warning_in_level_mode(even_data):
+    X, y = even_data
+    model = LSTMRegressor(
+        target_mode="level",
+        activation="relu",
+        hidden_size=8,
+        max_epochs=30,
+        lr=0.01,
+        random_state=0,
+    ).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ExtrapolationWarning)
+        in_range = model.predict(np.array(X))
+    assert np.isfinite(in_range).all()
+    far = np.array([[[1996.0], [1998.0], [2000.0]]])
+    with pytest.warns(ExtrapolationWarning, match="far outside"):
+        pred = model.predict(far)
+    assert pred[0] > 400
+
+
+# ------------------------------------------------------ sklearn ecosystem
+
+
+@pytest.fixture(scope="module")
+def supervised_series():
+    rng = np.random.default_rng(0)
+    series = pd.Series(np.arange(60.0) + rng.normal(0, 0.5, 60), name="value")
+    return frame_supervised(series)
+
+
+def test_grid_search_pipeline_parallel(supervised_series):
+    X, y = supervised_series
+    pipe = make_pipeline(
+        SlidingWindowTransformer(window_length=3),
+        LSTMRegressor(hidden_size=4, max_epochs=2, random_state=0),
+    )
+    search = GridSearchCV(
+        pipe,
+        {"slidingwindowtransformer__window_length": [2, 3]},
+        cv=TimeSeriesSplit(3),
+        scoring="neg_mean_absolute_error",
+        n_jobs=2,
+    ).fit(X, y)
+    assert search.best_params_["slidingwindowtransformer__window_length"] in (2, 3)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    pred = search.predict(X)
+    assert pred.shape == (len(X),)
+    assert np.isfinite(pred).all()
+    # Parallel scores equal sequential ones (determinism across processes).
+    scores = cross_val_score(
+        pipe, X, y, cv=TimeSeriesSplit(3), scoring="neg_mean_absolute_error", n_jobs=2
+    )
+    sequential = cross_val_score(
+        pipe, X, y, cv=TimeSeriesSplit(3), scoring="neg_mean_absolute_error"
+    )
+    assert scores.shape == (3,)
+    np.testing.assert_array_equal(scores, sequential)
+
+
+def test_transformed_target_regressor(even_data):
+    X, y = even_data
+    model = TransformedTargetRegressor(
+        regressor=LSTMRegressor(target_mode="level", **TINY),
+        transformer=StandardScaler(),
+    ).fit(X, y)
+    pred = model.predict(X)
+    assert pred.shape == y.shape
+    assert np.isfinite(pred).all()
+    # The inner model saw the standardised target.
+    assert abs(float(model.regressor_.y_mean_[0])) < 1e-9
+
+
+def test_bagging_regressor_2d_input(even_data):
+    X, y = even_data
+    X2 = np.array(X[:, :, 0])
+    bag = BaggingRegressor(LSTMRegressor(**TINY), n_estimators=2, random_state=0).fit(
+        X2, y
+    )
+    assert len(bag.estimators_) == 2
+    assert all(est.n_iter_ == 2 for est in bag.estimators_)
+    pred = bag.predict(X2)
+    assert pred.shape == y.shape
+    assert np.isfinite(pred).all()
