@@ -425,6 +425,7 @@ default="adam"
         from ._module import SequenceRegressorModule
         from ._training import (
             BatchIterator,
+            RestoreOnInterrupt,
             StopOnDivergence,
             TailSplit,
             ValidationR2,
@@ -447,7 +448,10 @@ default="adam"
         device = self.device_
 
         monitor = "valid_loss" if self.early_stopping else "train_loss"
-        callbacks = [("stop_on_divergence", StopOnDivergence())]
+        callbacks = [
+            ("restore_on_interrupt", RestoreOnInterrupt()),
+            ("stop_on_divergence", StopOnDivergence()),
+        ]
         if self.early_stopping:
             callbacks.append(("valid_r2", ValidationR2()))
             callbacks.append(
@@ -577,8 +581,29 @@ default="adam"
                 self.net_.iterator_train__seed = seed + n_done
             try:
                 self.net_.partial_fit(dataset, None, epochs=epochs)
-            finally:
-                self._collect_history()
+            except Exception:
+                # A failed fit (e.g. divergence) leaves weights that would
+                # predict NaN: the estimator goes back to unfitted.
+                del self.net_
+                raise
+            self._finish_interrupted_epoch()
+            self._collect_history()
+
+    def _finish_interrupted_epoch(self):
+        restorer = dict(self.net_.callbacks_)["restore_on_interrupt"]
+        epoch = restorer.interrupted_epoch_
+        if epoch is None:
+            return
+        history = self.net_.history
+        if len(history) and "train_loss" not in history[-1]:
+            history.pop()
+        warnings.warn(
+            f"Training was interrupted (KeyboardInterrupt) during epoch {epoch}; "
+            f"the model keeps the weights of the last finished epoch "
+            f"({epoch - 1}) and can be used or trained further.",
+            UserWarning,
+            stacklevel=4,
+        )
 
     def _collect_history(self):
         history = self.net_.history
@@ -633,6 +658,12 @@ default="adam"
         reference = self._reference(X3)
         if reference is not None:
             pred = pred + reference[:, None]
+        if not np.isfinite(pred).all():
+            raise ValueError(
+                "The network produced non-finite predictions (overflow). Check "
+                "the input scale against the training data, or refit with "
+                "scale=True and a lower lr."
+            )
         return pred[:, 0] if self._y_is_1d else pred
 
     def _forward(self, X3):

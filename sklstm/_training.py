@@ -193,6 +193,37 @@ class StopOnDivergence(Callback):
                 )
 
 
+class RestoreOnInterrupt(Callback):
+    """Keep the weights of the last finished epoch; restore them on interrupt.
+
+    skorch swallows ``KeyboardInterrupt`` in ``partial_fit`` and ends training
+    mid-epoch. This callback snapshots the module after every epoch (cheap
+    next to the epoch itself) and puts that snapshot back when training ends
+    inside an epoch, so an interrupted model holds consistent weights.
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        self.interrupted_epoch_ = None
+        self._in_epoch = False
+        self._snapshot = _state_copy(net.module_)
+
+    def on_epoch_begin(self, net, **kwargs):
+        self._in_epoch = True
+
+    def on_epoch_end(self, net, **kwargs):
+        self._snapshot = _state_copy(net.module_)
+        self._in_epoch = False
+
+    def on_train_end(self, net, **kwargs):
+        if self._in_epoch:
+            self.interrupted_epoch_ = len(net.history)
+            net.module_.load_state_dict(self._snapshot)
+
+
+def _state_copy(module):
+    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+
 class ValidationR2(Callback):
     """Record R^2 of the network's (scaled) target on the validation rows.
 

@@ -844,7 +844,7 @@ def test_divergence_raises(even_data):
     with pytest.raises(DivergenceError, match="Lower the learning rate") as info:
         model.fit(np.asarray(X) * 1e4, y * 1e4)
     assert isinstance(info.value, RuntimeError)
-    assert model.n_iter_ >= 1
+    assert not hasattr(model, "net_")  # a diverged model is not left fitted
     assert not math.isfinite(model.loss_curve_[-1])
 
 
@@ -983,3 +983,66 @@ def test_bagging_regressor_2d_input(even_data):
     pred = bag.predict(X2)
     assert pred.shape == y.shape
     assert np.isfinite(pred).all()
+
+
+# ------------------------------------------------------ failures mid-training
+
+
+class _InterruptAt:
+    """A skorch callback that presses Ctrl-C in the middle of an epoch."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def initialize(self):
+        return self
+
+    def get_params(self, deep=True):
+        return {"epoch": self.epoch}
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        if training and len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_keyboard_interrupt_keeps_the_last_finished_epoch():
+    from skorch.callbacks import Callback
+
+    class Interrupt(_InterruptAt, Callback):
+        pass
+
+    X = np.random.default_rng(0).normal(size=(64, 4, 1))
+    y = X[:, -1, 0]
+    reference = LSTMRegressor(hidden_size=4, max_epochs=2, random_state=0).fit(X, y)
+    model = LSTMRegressor(
+        hidden_size=4, max_epochs=5, random_state=0, callbacks=[Interrupt(3)]
+    )
+    with pytest.warns(UserWarning, match="interrupted .* during epoch 3"):
+        model.fit(X, y)
+    assert model.n_iter_ == 2
+    assert len(model.loss_curve_) == 2
+    # Epochs 1-2 ran exactly as in the uninterrupted 2-epoch fit.
+    np.testing.assert_array_equal(model.predict(X), reference.predict(X))
+
+
+def test_failed_fit_leaves_the_estimator_unfitted():
+    from sklearn.exceptions import NotFittedError
+
+    from sklstm._exceptions import DivergenceError
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3, 1)) * 1e6
+    y = rng.normal(size=40) * 1e6
+    model = LSTMRegressor(
+        hidden_size=4,
+        max_epochs=3,
+        lr=1e8,
+        scale=False,
+        optimizer="sgd",
+        target_mode="level",
+        random_state=0,
+    )
+    with pytest.raises(DivergenceError):
+        model.fit(X, y)
+    with pytest.raises(NotFittedError):
+        model.predict(X)
