@@ -7,9 +7,25 @@ instead of letting windows silently span them.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
+
+
+def infer_offset(index: pd.DatetimeIndex):
+    """The index's frequency as a pandas offset, or None when irregular."""
+    if index.freq is not None:
+        return index.freq
+    if len(index) < 3:
+        return None
+    with warnings.catch_warnings():
+        # pandas 3 announces that infer_freq will return an offset; we
+        # convert explicitly either way.
+        warnings.filterwarnings("ignore", message=".*infer_freq.*")
+        inferred = pd.infer_freq(index)
+    return None if inferred is None else to_offset(inferred)
 
 
 def regular_step(index: pd.Index, *, freq=None, name: str = "X"):
@@ -43,9 +59,7 @@ def regular_step(index: pd.Index, *, freq=None, name: str = "X"):
             f"({name}.sort_index()) and drop duplicate timestamps first."
         )
     if isinstance(index, pd.DatetimeIndex):
-        step = freq if freq is not None else index.freq
-        if step is None and len(index) >= 3:
-            step = pd.infer_freq(index)
+        step = freq if freq is not None else infer_offset(index)
         if step is None:
             raise ValueError(
                 f"The DatetimeIndex of {name} has no regular frequency (gaps or "

@@ -22,6 +22,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._index import infer_offset
+
 _PADDINGS = ("nan", "zero", "edge")
 
 
@@ -144,11 +146,7 @@ def _check_time_order(X):
 def _index_step(index: pd.Index):
     """The step between consecutive labels of a regular index, or None."""
     if isinstance(index, pd.DatetimeIndex):
-        freq = index.freq
-        if freq is None and len(index) >= 3:
-            inferred = pd.infer_freq(index)
-            freq = pd.tseries.frequencies.to_offset(inferred) if inferred else None
-        return freq
+        return infer_offset(index)
     if isinstance(index, pd.PeriodIndex):
         return 1
     if pd.api.types.is_integer_dtype(index.dtype):
