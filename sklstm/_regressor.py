@@ -393,6 +393,8 @@ default="adam"
         else:
             self.x_mean_ = np.zeros(n_features)
             self.x_scale_ = np.ones(n_features)
+        self._x_mean32 = self.x_mean_.astype(np.float32)
+        self._x_scale32 = self.x_scale_.astype(np.float32)
 
     def _set_target_scaling(self, target):
         if self.scale:
@@ -649,7 +651,8 @@ default="adam"
             When the network's prediction lies far outside the range of its
             training targets (more than half that range beyond it).
         """
-        check_is_fitted(self, "net_")
+        if not hasattr(self, "net_"):
+            check_is_fitted(self, "net_")  # raises sklearn's NotFittedError
         X3 = check_sequences(self, X, reset=False)
         scan_sequences(X3, with_stats=False)
         scaled = self._forward(X3)
@@ -669,17 +672,25 @@ default="adam"
     def _forward(self, X3):
         import torch
 
-        from ._training import SequenceDataset, torch_threads
+        from ._training import torch_threads
 
-        dataset = SequenceDataset(X3, self.x_mean_, self.x_scale_)
         module = self.net_.module_
-        module.eval()
+        if module.training:
+            module.eval()
+        if not hasattr(self, "_x_mean32"):  # e.g. state restored by load_model
+            self._x_mean32 = self.x_mean_.astype(np.float32)
+            self._x_scale32 = self.x_scale_.astype(np.float32)
+        x_mean, x_scale = self._x_mean32, self._x_scale32
         outputs = []
         with torch.inference_mode(), torch_threads(self._num_threads()):
-            for start in range(0, len(dataset), _PREDICT_BATCH_SIZE):
-                Xb, _ = dataset.take(slice(start, start + _PREDICT_BATCH_SIZE))
+            # Batches are scaled one at a time, so a long strided window view
+            # is never materialised in full.
+            for start in range(0, len(X3), _PREDICT_BATCH_SIZE):
+                block = np.asarray(X3[start : start + _PREDICT_BATCH_SIZE], np.float32)
+                Xb = torch.from_numpy((block - x_mean) / x_scale)
                 outputs.append(module(Xb.to(self.device_)).cpu())
-        return torch.cat(outputs).double().numpy()
+        out = outputs[0] if len(outputs) == 1 else torch.cat(outputs)
+        return out.double().numpy()
 
     def _warn_if_extrapolating(self, scaled):
         low, high = self._scaled_target_min, self._scaled_target_max
