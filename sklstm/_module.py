@@ -159,8 +159,7 @@ class SequenceRegressorModule(nn.Module):
         if not bool(missing.any()):
             _, state = self.rnn(x)
         else:
-            # Left-align each sequence on its first observed step and pack,
-            # so the recurrence runs over the observed suffix only.
+            # Left-align each sequence on its first observed step.
             n_missing = missing.sum(dim=1)
             lengths = x.shape[1] - n_missing
             steps = torch.arange(x.shape[1], device=x.device)
@@ -168,6 +167,15 @@ class SequenceRegressorModule(nn.Module):
             aligned = torch.gather(
                 torch.nan_to_num(x), 1, source[:, :, None].expand(-1, -1, x.shape[2])
             )
+            if self.num_directions == 1:
+                # A forward recurrence at step length-1 has only seen the
+                # observed steps, so one fused pass over the aligned batch and
+                # a gather replace packing (20x slower on CPU for long inputs).
+                out, _ = self.rnn(aligned)
+                rows = torch.arange(x.shape[0], device=x.device)
+                return out[rows, lengths - 1]
+            # The backward direction must start at each sequence's own end:
+            # pack (slower, but exact).
             packed = pack_padded_sequence(
                 aligned, lengths.cpu(), batch_first=True, enforce_sorted=False
             )

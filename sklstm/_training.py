@@ -25,7 +25,7 @@ from ._exceptions import DivergenceError
 
 # Scaled inputs up to this size are built once as one tensor; larger inputs
 # (a long series with a wide window) are gathered batch by batch from the view.
-MATERIALIZE_LIMIT_BYTES = 256 * 2**20
+MATERIALIZE_LIMIT_BYTES = 64 * 2**20
 
 
 class SequenceDataset(torch.utils.data.Dataset):
@@ -61,8 +61,11 @@ class SequenceDataset(torch.utils.data.Dataset):
             self.X = self._scale(X3[self.rows] if rows is not None else X3)
 
     def _scale(self, block):
-        block = np.asarray(block, dtype=np.float32)
-        return torch.from_numpy((block - self.x_mean) / self.x_scale)
+        # One float32 copy, scaled in place: no float64 temporaries.
+        block = np.array(block, dtype=np.float32)
+        block -= self.x_mean
+        block /= self.x_scale
+        return torch.from_numpy(block)
 
     def __len__(self):
         return len(self.rows)

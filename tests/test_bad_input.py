@@ -253,8 +253,13 @@ def test_diverging_training_stops_with_advice():
     X = RNG.normal(size=(40, 3, 1)) * 1e6
     y = RNG.normal(size=40) * 1e6
     model = LSTMRegressor(
-        hidden_size=4, max_epochs=5, lr=1e8, scale=False, optimizer="sgd",
-        target_mode="level", random_state=0,
+        hidden_size=4,
+        max_epochs=5,
+        lr=1e8,
+        scale=False,
+        optimizer="sgd",
+        target_mode="level",
+        random_state=0,
     )
     with pytest.raises(DivergenceError, match="lower the learning rate|Lower the"):
         model.fit(X, y)

@@ -64,6 +64,7 @@ def test_estimator_pickles_without_open_handles():
 @pytest.fixture(scope="module")
 def dask_client():
     import distributed
+
     cluster = distributed.LocalCluster(
         n_workers=2,
         threads_per_worker=1,

@@ -614,3 +614,14 @@ def test_pipeline_keeps_fold_continuation(even_series):
     pipe.fit(even_series.iloc[:50])
     Xt = pipe.transform(even_series.iloc[50:60])
     assert_array_equal(Xt, sliding_windows(even_series.to_numpy(), 4)[50:60])
+
+
+def test_irregular_datetime_index_is_not_continued():
+    index = pd.DatetimeIndex(
+        ["2020-01-01", "2020-01-02", "2020-01-05", "2020-01-09", "2020-01-10"]
+    )
+    s = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0], index=index)
+    t = SlidingWindowTransformer(window_length=3).fit(s.iloc[:3])
+    assert t.next_index_ is None
+    Xt = t.transform(s.iloc[3:])
+    assert_array_equal(Xt[:, :, 0], [[np.nan, np.nan, 4.0], [np.nan, 4.0, 5.0]])
