@@ -414,9 +414,8 @@ default="adam"
         self._seed_ = int(check_random_state(self.random_state).randint(2**31 - 1))
         return self._seed_
 
-    def _build_net(self, n_features, seed):
+    def _build_net(self, n_features, seed, n_timesteps=1):
         import torch
-        from skorch import NeuralNetRegressor
         from skorch.callbacks import (
             EarlyStopping,
             GradientNormClipping,
@@ -428,10 +427,12 @@ default="adam"
         from ._training import (
             BatchIterator,
             RestoreOnInterrupt,
+            SequenceNet,
             StopOnDivergence,
             TailSplit,
             ValidationR2,
             WeightedLoss,
+            chunk_rows,
         )
 
         if self.activation == "relu" and self.cell != "lstm":
@@ -504,8 +505,8 @@ default="adam"
         for i, callback in enumerate(self.callbacks or []):
             callbacks.append((f"user_{i}", callback))
 
-        return _make_net(
-            NeuralNetRegressor,
+        net = _make_net(
+            SequenceNet,
             dict(
                 module=SequenceRegressorModule,
                 module__input_size=n_features,
@@ -538,6 +539,15 @@ default="adam"
             verbose=self.verbose,
             validating=self.early_stopping,
         )
+        # An instance attribute (not a constructor argument): skorch would
+        # otherwise route it to the module.
+        net.max_chunk_rows = chunk_rows(
+            n_timesteps,
+            self.hidden_size,
+            self.num_layers,
+            2 if self.bidirectional else 1,
+        )
+        return net
 
     def _num_threads(self):
         from ._training import choose_num_threads
@@ -583,7 +593,9 @@ default="adam"
             if on_cuda:
                 torch.cuda.manual_seed(seed + n_done)
             if not continuing:
-                self.net_ = self._build_net(dataset.X3.shape[2], seed)
+                self.net_ = self._build_net(
+                    dataset.X3.shape[2], seed, n_timesteps=dataset.X3.shape[1]
+                )
                 self.net_.initialize()
             else:
                 # skorch stores iterator arguments as plain attributes; its

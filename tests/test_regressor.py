@@ -1045,3 +1045,24 @@ def test_failed_fit_leaves_the_estimator_unfitted():
         model.fit(X, y)
     with pytest.raises(NotFittedError):
         model.predict(X)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_chunked_batches_give_the_same_training(monkeypatch, weighted):
+    """Large batches train in chunks (bounded memory) with the same update."""
+    import sklstm._training as training
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 6, 2))
+    y = X[:, -1, 0] - X[:, 0, 1]
+    weights = rng.uniform(0.5, 2.0, size=64) if weighted else None
+    params = dict(hidden_size=4, max_epochs=3, batch_size=32, random_state=0)
+    whole = LSTMRegressor(**params).fit(X, y, sample_weight=weights)
+    assert whole.net_.max_chunk_rows >= 32
+    monkeypatch.setattr(training, "CHUNK_BUDGET_BYTES", 1)
+    chunked = LSTMRegressor(**params).fit(X, y, sample_weight=weights)
+    assert chunked.net_.max_chunk_rows == 1
+    np.testing.assert_allclose(
+        chunked.predict(X), whole.predict(X), rtol=1e-4, atol=1e-5
+    )
+    np.testing.assert_allclose(chunked.loss_curve_, whole.loss_curve_, rtol=1e-4)
