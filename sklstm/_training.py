@@ -304,7 +304,7 @@ class torch_threads:
 _BYTES_PER_STATE = 100
 # Batches whose recurrent state would exceed this run as chunks whose
 # gradients are accumulated: the same update, bounded memory.
-CHUNK_BUDGET_BYTES = 128 * 2**20
+CHUNK_BUDGET_BYTES = 64 * 2**20
 
 
 def chunk_rows(n_timesteps, hidden_size, num_layers, num_directions):

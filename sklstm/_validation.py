@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.utils.validation import _check_feature_names, validate_data
 
 # Rows per chunk are chosen so that one chunk holds about this many values.
-_CHUNK_VALUES = 1 << 21
+_CHUNK_VALUES = 1 << 20
 
 
 @dataclass
