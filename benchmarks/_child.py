@@ -1,0 +1,133 @@
+"""Subprocess entry points, so that import time and peak memory are clean.
+
+Run as ``python benchmarks/_child.py MODE [ARGS]``; prints JSON lines.
+
+Modes
+-----
+import-sklstm, import-torch, import-stack
+    Time one import statement in a fresh interpreter.
+memory-base N
+    Import sklstm, torch and skorch and build an N-step series with
+    ``frame_supervised``; report peak RSS.
+memory-fit N
+    The same, then fit ``Pipeline(SlidingWindowTransformer(256),
+    LSTMRegressor(hidden_size=4, batch_size=4096, max_epochs=1,
+    target_mode="level"))``; prints a line per training batch (so a parent
+    that stops a long run knows how far it got) and the peak RSS at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+WINDOW = 256
+BATCH = 4096
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak RSS in MB.
+
+    VmHWM, not ``ru_maxrss``: Linux carries ``ru_maxrss`` across fork + exec,
+    so a child of a large parent (the benchmark process) would report the
+    parent's peak. ``ru_maxrss`` (KiB on Linux) is the fallback elsewhere.
+    """
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _emit(**record) -> None:
+    print(json.dumps(record), flush=True)
+
+
+def _import(mode: str) -> None:
+    t0 = time.perf_counter()
+    if mode == "import-sklstm":
+        import sklstm  # noqa: F401
+    elif mode == "import-torch":
+        import torch  # noqa: F401
+    else:
+        import pandas  # noqa: F401
+        import sklearn  # noqa: F401
+        import skorch  # noqa: F401
+    seconds = time.perf_counter() - t0
+    _emit(
+        seconds=seconds,
+        torch_loaded="torch" in sys.modules,
+        skorch_loaded="skorch" in sys.modules,
+    )
+
+
+def _series(n_steps: int):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    t = np.arange(n_steps)
+    return np.sin(2 * np.pi * t / 50.0) + 0.1 * rng.standard_normal(n_steps)
+
+
+def _memory(mode: str, n_steps: int) -> None:
+    t0 = time.perf_counter()
+    import skorch  # noqa: F401
+    import torch  # noqa: F401
+
+    import sklstm
+
+    X, y = sklstm.frame_supervised(_series(n_steps))
+    _emit(phase="ready", rss_mb=_peak_rss_mb(), setup_s=time.perf_counter() - t0)
+    if mode == "memory-base":
+        return
+
+    from sklearn.pipeline import make_pipeline
+    from skorch.callbacks import Callback
+
+    class Progress(Callback):
+        def on_train_begin(self, net, **kwargs):
+            self.n_batches = 0
+            self.t0 = time.perf_counter()
+
+        def on_batch_end(self, net, training=False, **kwargs):
+            if training:
+                self.n_batches += 1
+                _emit(
+                    batch=self.n_batches,
+                    t=time.perf_counter() - self.t0,
+                    batch_rss_mb=_peak_rss_mb(),
+                )
+
+    pipe = make_pipeline(
+        sklstm.SlidingWindowTransformer(window_length=WINDOW),
+        sklstm.LSTMRegressor(
+            hidden_size=4,
+            batch_size=BATCH,
+            max_epochs=1,
+            target_mode="level",
+            random_state=0,
+            callbacks=[Progress()],
+        ),
+    )
+    t0 = time.perf_counter()
+    pipe.fit(X, y)
+    _emit(phase="done", fit_s=time.perf_counter() - t0, peak_rss_mb=_peak_rss_mb())
+
+
+def main(argv: list[str]) -> None:
+    mode = argv[0]
+    if mode.startswith("import-"):
+        _import(mode)
+    elif mode in ("memory-base", "memory-fit"):
+        _memory(mode, int(argv[1]))
+    else:
+        raise SystemExit(f"unknown mode {mode!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
