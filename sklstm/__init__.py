@@ -8,6 +8,7 @@ clone or pickle pipelines (joblib workers, notebooks) start fast.
 from ._exceptions import ExtrapolationWarning
 from ._forecast import SeriesForecaster
 from ._framing import frame_supervised, frame_windows
+from ._persistence import load_model, save_model
 from ._regressor import LSTMRegressor
 from ._window import SlidingWindowTransformer, sliding_windows
 
@@ -20,6 +21,8 @@ __all__ = [
     "SlidingWindowTransformer",
     "frame_supervised",
     "frame_windows",
+    "load_model",
+    "save_model",
     "sliding_windows",
     "__version__",
 ]

@@ -1,0 +1,808 @@
+"""Tests of the safe model file format: ``save_model`` / ``load_model``."""
+
+import gc
+import io
+import json
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+import warnings
+import zipfile
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+import sklstm
+from sklstm import LSTMRegressor, SlidingWindowTransformer, frame_supervised
+from sklstm import _persistence as persistence
+from sklstm._persistence import load_model, save_model
+
+TINY = dict(hidden_size=4, max_epochs=2, random_state=0)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+@pytest.fixture(scope="module")
+def seq3():
+    """30 sequences of 4 steps and 2 features, a 1-D and a 2-D target."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 4, 2))
+    y = X[:, :, 0].sum(axis=1) + 0.5 * X[:, -1, 1]
+    return X, y, np.column_stack([y, -y])
+
+
+@pytest.fixture(scope="module")
+def univariate():
+    """Windows of a rising series with a leading NaN pad: (30, 3, 1)."""
+    series = np.arange(2.0, 64.0, 2.0)
+    windows = SlidingWindowTransformer(window_length=3).fit_transform(series[:-1])
+    return np.array(windows), series[1:]
+
+
+@pytest.fixture(scope="module")
+def monthly():
+    index = pd.date_range("2020-01-01", periods=40, freq="MS")
+    return pd.Series(np.linspace(10.0, 50.0, 40), index=index, name="sales")
+
+
+@pytest.fixture
+def saved_regressor(tmp_path, seq3):
+    X, y, _ = seq3
+    model = LSTMRegressor(**TINY).fit(X, y)
+    path = tmp_path / "model.sklstm"
+    save_model(model, path)
+    return model, path
+
+
+def _round_trip(estimator, tmp_path, name="model.sklstm"):
+    path = tmp_path / name
+    save_model(estimator, path)
+    return load_model(path)
+
+
+def _members(path):
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def _rewrite(path, *, replace=None, manifest=None, drop=()):
+    """Rewrite a model file: replace members, edit the manifest, drop members."""
+    members = _members(path)
+    for name in drop:
+        members.pop(name)
+    members.update(replace or {})
+    if manifest is not None:
+        data = json.loads(members["manifest.json"])
+        manifest(data)
+        members["manifest.json"] = json.dumps(data).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def _manifest(path):
+    return json.loads(_members(path)["manifest.json"])
+
+
+def _sha256(data):
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _assert_same_regressor(a, b):
+    assert type(b) is LSTMRegressor
+    params_a, params_b = a.get_params(), b.get_params()
+    if isinstance(params_a["random_state"], np.random.RandomState):
+        params_a["random_state"] = None
+    assert params_a == params_b
+    for name in (
+        "n_features_in_",
+        "n_outputs_",
+        "target_mode_",
+        "n_iter_",
+        "best_epoch_",
+        "n_samples_skipped_",
+        "loss_curve_",
+        "validation_loss_curve_",
+        "validation_scores_",
+        "_n_input_dims",
+        "_y_is_1d",
+        "_seed_",
+        "device_",
+    ):
+        assert getattr(a, name) == getattr(b, name), name
+    for name in persistence._REGRESSOR_ARRAYS:
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+        assert getattr(a, name).dtype == getattr(b, name).dtype, name
+    assert hasattr(a, "feature_names_in_") == hasattr(b, "feature_names_in_")
+    if hasattr(a, "feature_names_in_"):
+        assert list(a.feature_names_in_) == list(b.feature_names_in_)
+    assert b.net_.max_chunk_rows == a.net_.max_chunk_rows
+    assert len(b.net_.history) == len(a.net_.history)
+    state_a, state_b = a.net_.module_.state_dict(), b.net_.module_.state_dict()
+    assert state_a.keys() == state_b.keys()
+    assert all(torch.equal(state_a[k], state_b[k]) for k in state_a)
+
+
+# ------------------------------------------------------- LSTMRegressor
+
+
+REGRESSOR_CASES = {
+    "3d-1d-y": dict(y="1d"),
+    "3d-2d-y": dict(y="2d"),
+    "delta": dict(data="univariate", target_mode="delta"),
+    "level": dict(data="univariate", target_mode="level"),
+    "gru-bidirectional": dict(
+        cell="gru", bidirectional=True, num_layers=2, dropout=0.1, head_size=3
+    ),
+    "early-stopping-plateau": dict(
+        early_stopping=True, lr_schedule="plateau", max_epochs=4, y="2d"
+    ),
+    "torch-optim-class-no-scale": dict(optimizer=torch.optim.RMSprop, scale=False),
+    "random-state-instance": dict(random_state=np.random.RandomState(1)),
+}
+
+
+@pytest.mark.parametrize("case", REGRESSOR_CASES, ids=list(REGRESSOR_CASES))
+def test_regressor_round_trip_predicts_identically(case, tmp_path, seq3, univariate):
+    options = dict(REGRESSOR_CASES[case])
+    which_y = options.pop("y", "1d")
+    if options.pop("data", None) == "univariate":
+        X, y = univariate
+    else:
+        X, y1, y2 = seq3
+        y = y2 if which_y == "2d" else y1
+    model = LSTMRegressor(**{**TINY, **options}).fit(X, y)
+    loaded = _round_trip(model, tmp_path)
+    _assert_same_regressor(model, loaded)
+    expected = model.predict(X)
+    got = loaded.predict(X)
+    assert got.shape == expected.shape
+    assert got.dtype == expected.dtype
+    assert np.array_equal(got, expected)
+
+
+def test_regressor_2d_dataframe_input_keeps_feature_names(tmp_path, seq3):
+    X, y, _ = seq3
+    frame = pd.DataFrame(X[:, :, 0], columns=[f"lag{i}" for i in range(4)])
+    model = LSTMRegressor(**TINY).fit(frame, y)
+    loaded = _round_trip(model, tmp_path)
+    _assert_same_regressor(model, loaded)
+    assert loaded._n_input_dims == 2
+    assert list(loaded.feature_names_in_) == ["lag0", "lag1", "lag2", "lag3"]
+    assert np.array_equal(loaded.predict(frame), model.predict(frame))
+    with pytest.raises(ValueError, match="feature names"):
+        loaded.predict(frame.rename(columns={"lag0": "other"}))
+    with pytest.raises(ValueError, match="fitted on 2-D input"):
+        # 2-D fitted models still refuse 3-D input after loading.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # no feature names
+            loaded.predict(X)
+
+
+def test_fitted_state_schema_covers_every_attribute(seq3, univariate):
+    """A new fitted attribute in LSTMRegressor must be added to the format."""
+    X, y, y2 = seq3
+    known = (
+        set(persistence._REGRESSOR_ARRAYS)
+        | set(persistence._REGRESSOR_INTS)
+        | set(persistence._REGRESSOR_BOOLS)
+        | set(persistence._REGRESSOR_STRS)
+        | set(persistence._REGRESSOR_FLOAT_LISTS)
+        | set(persistence._REGRESSOR_DERIVED)
+        | {"feature_names_in_"}
+    )
+    fits = [
+        LSTMRegressor(**TINY).fit(X, y),
+        LSTMRegressor(**TINY, early_stopping=True, lr_schedule="cosine").fit(X, y2),
+        LSTMRegressor(**TINY).fit(pd.DataFrame(X[:, :, 0]).add_prefix("c"), y),
+        LSTMRegressor(**TINY).partial_fit(*univariate),
+    ]
+    for model in fits:
+        fitted = set(vars(model)) - set(model.get_params(deep=False))
+        assert fitted <= known, sorted(fitted - known)
+    window = SlidingWindowTransformer(window_length=2).fit(
+        pd.DataFrame({"a": [1.0, 2.0, 3.0]})
+    )
+    fitted = set(vars(window)) - set(window.get_params(deep=False))
+    assert fitted == {"n_features_in_", "feature_names_in_", "history_", "next_index_"}
+
+
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_loaded_regressor_continues_training_exactly(method, tmp_path, seq3):
+    """Optimizer state, seed and epoch count come back: continuing after a
+    save/load gives the same weights as continuing without one."""
+    X, y, _ = seq3
+    original = LSTMRegressor(**TINY, warm_start=True, lr_schedule="cosine").fit(X, y)
+    loaded = _round_trip(original, tmp_path)
+    getattr(original, method)(X, y)
+    getattr(loaded, method)(X, y)
+    expected_epochs = 4 if method == "fit" else 3
+    assert loaded.n_iter_ == original.n_iter_ == expected_epochs
+    assert loaded.loss_curve_ == original.loss_curve_
+    assert len(loaded.loss_curve_) == expected_epochs
+    assert np.array_equal(loaded.predict(X), original.predict(X))
+
+
+def test_loaded_regressor_refits_from_scratch(tmp_path, seq3):
+    X, y, _ = seq3
+    model = LSTMRegressor(**TINY).fit(X[:20], y[:20])
+    loaded = _round_trip(model, tmp_path)
+    loaded.fit(X, y)  # warm_start=False: a fresh fit on new data
+    fresh = LSTMRegressor(**TINY).fit(X, y)
+    assert loaded.n_iter_ == 2
+    assert np.array_equal(loaded.predict(X), fresh.predict(X))
+
+
+def test_random_state_instance_is_noted_in_manifest(tmp_path, seq3):
+    X, y, _ = seq3
+    model = LSTMRegressor(**{**TINY, "random_state": np.random.RandomState(0)})
+    model.fit(X, y)
+    path = tmp_path / "model.sklstm"
+    save_model(model, path)
+    manifest = _manifest(path)
+    assert manifest["estimator"]["params"]["random_state"] is None
+    assert any("random_state" in note for note in manifest["notes"])
+    loaded = load_model(path)
+    assert loaded.random_state is None
+    assert loaded._seed_ == model._seed_
+    assert np.array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_non_finite_values_survive_the_round_trip(tmp_path, seq3):
+    X, y, _ = seq3
+    model = LSTMRegressor(**TINY).fit(X, y)
+    model.validation_scores_ = [float("nan"), float("-inf"), 0.5]
+    loaded = _round_trip(model, tmp_path)
+    assert np.isnan(loaded.validation_scores_[0])
+    assert loaded.validation_scores_[1:] == [float("-inf"), 0.5]
+    # Non-finite parameters are tagged, so they never read as strings.
+    encoded = persistence._encode_param(float("inf"), "tol", "LSTMRegressor")
+    assert persistence._decode_param(encoded, "p", "tol") == float("inf")
+    assert persistence._decode_param("inf", "p", "x") == "inf"
+
+
+def test_loading_leaves_global_torch_rng_untouched(saved_regressor):
+    _, path = saved_regressor
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    load_model(path)
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_manifest_contents(saved_regressor):
+    model, path = saved_regressor
+    members = _members(path)
+    manifest = json.loads(members["manifest.json"])  # strict JSON
+    assert manifest["format"] == "sklstm"
+    assert manifest["format_version"] == 1
+    assert manifest["sklstm_version"] == sklstm.__version__
+    assert manifest["estimator_classes"] == ["LSTMRegressor"]
+    assert manifest["estimator"]["params"]["hidden_size"] == 4
+    assert manifest["estimator"]["attributes"]["loss_curve_"] == model.loss_curve_
+    assert set(manifest["members"]) == set(members) - {"manifest.json"}
+    for name, entry in manifest["members"].items():
+        assert entry["sha256"] == _sha256(members[name])
+        assert entry["size"] == len(members[name])
+
+
+def test_loaded_file_needs_nothing_but_itself(tmp_path):
+    """The file alone reproduces the predictions: model and data are gone."""
+    rng = np.random.default_rng(5)
+    X, y = rng.normal(size=(20, 3, 2)), rng.normal(size=20)
+    model = LSTMRegressor(**TINY).fit(X, y)
+    X_new = rng.normal(size=(6, 3, 2))
+    expected = model.predict(X_new)
+    path = tmp_path / "model.sklstm"
+    save_model(model, path)
+    del model, X, y
+    gc.collect()
+    assert np.array_equal(load_model(path).predict(X_new), expected)
+
+
+@pytest.mark.slow
+def test_loaded_file_works_in_a_fresh_process(saved_regressor, seq3):
+    """A fresh process with only the file predicts identically; importing the
+    persistence module does not import torch."""
+    model, path = saved_regressor
+    X = seq3[0]
+    np.save(path.parent / "X.npy", X)
+    script = textwrap.dedent(
+        f"""
+        import sys
+        import numpy as np
+        import sklstm._persistence as persistence
+        assert "torch" not in sys.modules
+        model = persistence.load_model({str(path)!r})
+        np.save({str(path.parent / "pred.npy")!r},
+                model.predict(np.load({str(path.parent / "X.npy")!r})))
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+    assert np.array_equal(np.load(path.parent / "pred.npy"), model.predict(X))
+
+
+# -------------------------------------------- SlidingWindowTransformer
+
+
+def _window_inputs():
+    values = np.arange(1.0, 13.0)
+    return {
+        "numpy": values,
+        "range-index": pd.Series(values),
+        "int64-index": pd.Series(values, index=pd.Index(np.arange(100, 112))),
+        "datetime-index": pd.Series(
+            values, index=pd.date_range("2021-01-01", periods=12, freq="D")
+        ),
+        "tz-datetime-index": pd.Series(
+            values,
+            index=pd.date_range("2021-03-20", periods=12, freq="h", tz="Europe/Paris"),
+        ),
+        "period-index": pd.Series(
+            values, index=pd.period_range("2020-01", periods=12, freq="M")
+        ),
+        "weekly-period-index": pd.Series(
+            values, index=pd.period_range("2020-01-06", periods=12, freq="W")
+        ),
+        "dataframe": pd.DataFrame(
+            {"a": values, "b": -values.astype(np.float32)},
+            index=pd.date_range("2021-01-01", periods=12, freq="MS"),
+        ),
+        "float32": values.astype(np.float32),
+    }
+
+
+WINDOW_INPUTS = _window_inputs()
+
+
+@pytest.mark.parametrize("kind", WINDOW_INPUTS, ids=list(WINDOW_INPUTS))
+def test_window_transformer_round_trip(kind, tmp_path):
+    data = WINDOW_INPUTS[kind]
+    train, test = data[:8], data[8:]
+    original = SlidingWindowTransformer(window_length=3, padding="zero").fit(train)
+    loaded = _round_trip(original, tmp_path)
+    assert type(loaded) is SlidingWindowTransformer
+    assert loaded.get_params() == original.get_params()
+    assert loaded.n_features_in_ == original.n_features_in_
+    assert np.array_equal(loaded.history_, original.history_)
+    assert loaded.history_.dtype == original.history_.dtype
+    assert type(loaded.next_index_) is type(original.next_index_)
+    assert loaded.next_index_ == original.next_index_
+    if original.next_index_ is not None:
+        assert str(loaded.next_index_) == str(original.next_index_)
+    if hasattr(original, "feature_names_in_"):
+        assert list(loaded.feature_names_in_) == list(original.feature_names_in_)
+    else:
+        assert not hasattr(loaded, "feature_names_in_")
+    assert np.array_equal(loaded.transform(test), original.transform(test))
+    assert np.array_equal(loaded.transform(train), original.transform(train))
+
+
+def test_window_transformer_datetime_continuation_after_load(tmp_path, monthly):
+    train, test = monthly[:30], monthly[30:]
+    original = SlidingWindowTransformer(window_length=4).fit(train)
+    loaded = _round_trip(original, tmp_path)
+    assert loaded.next_index_ == pd.Timestamp("2022-07-01") == test.index[0]
+    windows = loaded.transform(test)
+    # The first test window continues the training data: no NaN padding.
+    assert not np.isnan(windows[0]).any()
+    assert np.array_equal(windows[0, :, 0], monthly.iloc[27:31].to_numpy())
+    assert np.array_equal(windows, original.transform(test))
+
+
+def test_window_transformer_unsupported_next_index_is_refused(tmp_path):
+    window = SlidingWindowTransformer(window_length=2).fit(np.arange(3.0))
+    window.next_index_ = 1.5
+    with pytest.raises(ValueError, match="next_index_"):
+        save_model(window, tmp_path / "w.sklstm")
+
+
+# ------------------------------------------------------------ Pipeline
+
+
+def test_pipeline_round_trip(tmp_path, monthly):
+    X, y = frame_supervised(monthly)
+    train, test = slice(0, 28), slice(28, None)
+    pipe = Pipeline(
+        [
+            ("windows", SlidingWindowTransformer(window_length=3)),
+            ("rnn", LSTMRegressor(**TINY, cell="gru")),
+        ]
+    ).fit(X[train], y[train])
+    path = tmp_path / "pipe.sklstm"
+    save_model(pipe, path)
+    assert _manifest(path)["estimator_classes"] == [
+        "Pipeline",
+        "SlidingWindowTransformer",
+        "LSTMRegressor",
+    ]
+    loaded = load_model(path)
+    assert type(loaded) is Pipeline
+    assert list(loaded.named_steps) == ["windows", "rnn"]
+    assert loaded.get_params(deep=False)["verbose"] is False
+    assert loaded["windows"].next_index_ == X.index[28]
+    _assert_same_regressor(pipe["rnn"], loaded["rnn"])
+    assert np.array_equal(loaded.predict(X[test]), pipe.predict(X[test]))
+    assert np.array_equal(loaded.predict(X[train]), pipe.predict(X[train]))
+
+
+def test_pipeline_of_windows_only(tmp_path, monthly):
+    pipe = Pipeline([("w", SlidingWindowTransformer(window_length=2))]).fit(monthly)
+    loaded = _round_trip(pipe, tmp_path)
+    assert np.array_equal(
+        loaded.transform(monthly), pipe.transform(monthly), equal_nan=True
+    )
+
+
+def test_pipeline_with_two_regressors_keeps_weights_apart(tmp_path, seq3):
+    """Each regressor gets its own members (weights are not shared by name)."""
+    X, y, _ = seq3
+    pipe = Pipeline(
+        [
+            ("a", SlidingWindowTransformer(window_length=2)),
+            ("b", LSTMRegressor(**TINY)),
+        ]
+    ).fit(X[:, :, 0], y)
+    other = Pipeline(
+        [
+            ("a", SlidingWindowTransformer(window_length=2)),
+            ("b", LSTMRegressor(**{**TINY, "hidden_size": 6})),
+        ]
+    ).fit(X[:, :, 0], y)
+    for name, model in (("one", pipe), ("two", other)):
+        loaded = _round_trip(model, tmp_path, f"{name}.sklstm")
+        assert np.array_equal(loaded.predict(X[:, :, 0]), model.predict(X[:, :, 0]))
+
+
+# ------------------------------------------------------ pickle, joblib
+
+
+def test_pickle_and_joblib_round_trips_are_identical(tmp_path, seq3):
+    X, y, _ = seq3
+    model = LSTMRegressor(**TINY).fit(X, y)
+    expected = model.predict(X)
+    assert np.array_equal(pickle.loads(pickle.dumps(model)).predict(X), expected)
+    joblib.dump(model, tmp_path / "model.joblib")
+    assert np.array_equal(joblib.load(tmp_path / "model.joblib").predict(X), expected)
+    # A model read from the safe format pickles too.
+    loaded = _round_trip(model, tmp_path)
+    assert np.array_equal(pickle.loads(pickle.dumps(loaded)).predict(X), expected)
+
+
+# --------------------------------------------------------- save errors
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        Ridge(),
+        StandardScaler(),
+        "not an estimator",
+        Pipeline([("scale", StandardScaler()), ("rnn", LSTMRegressor())]),
+        sklstm.SeriesForecaster(),
+    ],
+    ids=["ridge", "scaler", "str", "pipeline-with-scaler", "series-forecaster"],
+)
+def test_unsupported_estimators_are_refused(estimator, tmp_path):
+    with pytest.raises(TypeError, match="LSTMRegressor.*SlidingWindowTransformer"):
+        save_model(estimator, tmp_path / "x.sklstm")
+    assert not (tmp_path / "x.sklstm").exists()
+
+
+def test_subclasses_are_refused(tmp_path, seq3):
+    class MyRegressor(LSTMRegressor):
+        pass
+
+    X, y, _ = seq3
+    with pytest.raises(TypeError, match="supports"):
+        save_model(MyRegressor(**TINY).fit(X, y), tmp_path / "x.sklstm")
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        LSTMRegressor(),
+        SlidingWindowTransformer(),
+        Pipeline([("w", SlidingWindowTransformer()), ("r", LSTMRegressor())]),
+    ],
+    ids=["regressor", "transformer", "pipeline"],
+)
+def test_unfitted_estimators_are_refused(estimator, tmp_path):
+    with pytest.raises(NotFittedError):
+        save_model(estimator, tmp_path / "x.sklstm")
+    assert not (tmp_path / "x.sklstm").exists()
+
+
+def test_callbacks_are_refused(tmp_path, seq3):
+    from skorch.callbacks import Callback
+
+    X, y, _ = seq3
+    model = LSTMRegressor(**TINY, callbacks=[Callback()]).fit(X, y)
+    with pytest.raises(ValueError, match="callbacks.*pickle"):
+        save_model(model, tmp_path / "x.sklstm")
+    model.set_params(callbacks=None)
+    assert np.array_equal(_round_trip(model, tmp_path).predict(X), model.predict(X))
+
+
+def test_optimizer_outside_torch_optim_is_refused(tmp_path, seq3):
+    class MyAdam(torch.optim.Adam):
+        pass
+
+    X, y, _ = seq3
+    model = LSTMRegressor(**TINY, optimizer=MyAdam).fit(X, y)
+    with pytest.raises(ValueError, match="string optimizer"):
+        save_model(model, tmp_path / "x.sklstm")
+
+
+def test_failed_save_keeps_the_existing_file(tmp_path, saved_regressor, seq3):
+    _, path = saved_regressor
+    before = path.read_bytes()
+    with pytest.raises(NotFittedError):
+        save_model(LSTMRegressor(), path)
+    assert path.read_bytes() == before
+    assert os.listdir(path.parent) == [path.name]
+
+
+# --------------------------------------------------------- load errors
+
+
+def test_not_a_zip_file(tmp_path):
+    path = tmp_path / "model.sklstm"
+    path.write_text("hello")
+    with pytest.raises(ValueError, match="not a valid sklstm model file"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("keep", [0, 0.3, 0.6, 0.95])
+def test_truncated_file(keep, saved_regressor):
+    _, path = saved_regressor
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+    with pytest.raises(ValueError, match="truncated or corrupted"):
+        load_model(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load_model(tmp_path / "nothing.sklstm")
+
+
+def test_wrong_format_name(saved_regressor):
+    _, path = saved_regressor
+    _rewrite(path, manifest=lambda m: m.update(format="keras"))
+    with pytest.raises(ValueError, match="format 'keras'"):
+        load_model(path)
+
+
+def test_newer_format_version(saved_regressor):
+    _, path = saved_regressor
+    _rewrite(path, manifest=lambda m: m.update(format_version=2, sklstm_version="9.0"))
+    with pytest.raises(ValueError, match="newer sklstm.*Upgrade"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("version", ["1", 1.0, 0, None, True])
+def test_invalid_format_version(version, saved_regressor):
+    _, path = saved_regressor
+    _rewrite(path, manifest=lambda m: m.update(format_version=version))
+    with pytest.raises(ValueError, match="format_version"):
+        load_model(path)
+
+
+def test_manifest_that_is_not_json(saved_regressor):
+    _, path = saved_regressor
+    _rewrite(path, replace={"manifest.json": b"{not json"})
+    with pytest.raises(ValueError, match="not valid JSON"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("member", ["module", "optimizer"])
+def test_tampered_member(member, saved_regressor):
+    _, path = saved_regressor
+    name = f"regressor_0/{member}.pt"
+    data = bytearray(_members(path)[name])
+    data[len(data) // 2] ^= 0xFF
+    _rewrite(path, replace={name: bytes(data)})
+    with pytest.raises(ValueError, match="tampered with or corrupted"):
+        load_model(path)
+
+
+@pytest.mark.parametrize(
+    "name", ["manifest.json", "regressor_0/module.pt", "regressor_0/optimizer.pt"]
+)
+def test_missing_member(name, saved_regressor):
+    _, path = saved_regressor
+    _rewrite(path, drop=[name])
+    with pytest.raises(ValueError, match=f"{name}.*missing"):
+        load_model(path)
+
+
+def test_member_without_checksum(saved_regressor):
+    _, path = saved_regressor
+    _rewrite(path, manifest=lambda m: m["members"].pop("regressor_0/module.pt"))
+    with pytest.raises(ValueError, match="no SHA-256"):
+        load_model(path)
+
+
+@pytest.mark.parametrize(
+    "class_name", ["Ridge", "os.system", "sklearn.linear_model.Ridge", None]
+)
+def test_unknown_class_is_never_instantiated(class_name, saved_regressor):
+    _, path = saved_regressor
+    _rewrite(path, manifest=lambda m: m["estimator"].update({"class": class_name}))
+    with pytest.raises(ValueError, match="not one of the classes"):
+        load_model(path)
+
+
+def test_unknown_class_inside_a_pipeline(tmp_path, monthly):
+    pipe = Pipeline([("w", SlidingWindowTransformer(window_length=2))]).fit(monthly)
+    path = tmp_path / "pipe.sklstm"
+    save_model(pipe, path)
+
+    def rename(manifest):
+        manifest["estimator"]["steps"][0][1]["class"] = "StandardScaler"
+
+    _rewrite(path, manifest=rename)
+    with pytest.raises(ValueError, match="StandardScaler"):
+        load_model(path)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "torch.optim.lr_scheduler",
+        "torch.optim._functional",
+        "torch.optim.Optimizer.x",
+        "torch.optim.",
+        "os.system",
+        "SGD",
+        3,
+        None,
+    ],
+)
+def test_optimizer_name_must_be_a_torch_optim_class(name, tmp_path, seq3):
+    X, y, _ = seq3
+    model = LSTMRegressor(**TINY, optimizer=torch.optim.SGD).fit(X, y)
+    path = tmp_path / "model.sklstm"
+    save_model(model, path)
+    assert (
+        _manifest(path)["estimator"]["params"]["optimizer"]["name"] == "torch.optim.SGD"
+    )
+    _rewrite(
+        path,
+        manifest=lambda m: m["estimator"]["params"]["optimizer"].update(name=name),
+    )
+    with pytest.raises(ValueError, match="torch.optim"):
+        load_model(path)
+
+
+def test_unknown_parameter_is_refused(saved_regressor):
+    _, path = saved_regressor
+    _rewrite(path, manifest=lambda m: m["estimator"]["params"].update(evil=1))
+    with pytest.raises(ValueError, match="evil"):
+        load_model(path)
+
+
+def test_invalid_parameter_value_is_refused(saved_regressor):
+    _, path = saved_regressor
+    _rewrite(path, manifest=lambda m: m["estimator"]["params"].update(cell="rnn"))
+    with pytest.raises(ValueError, match="invalid parameters"):
+        load_model(path)
+
+
+def test_weights_of_another_architecture_are_refused(saved_regressor):
+    _, path = saved_regressor
+    _rewrite(path, manifest=lambda m: m["estimator"]["params"].update(hidden_size=5))
+    with pytest.raises(ValueError, match="do not match the architecture"):
+        load_model(path)
+
+
+class _WriteMarker:
+    """Unpickling this object creates a file (a stand-in for any code)."""
+
+    def __init__(self, marker, how):
+        self.marker = str(marker)
+        self.how = how
+
+    def __reduce__(self):
+        if self.how == "os.system":
+            return os.system, (f"touch {self.marker}",)
+        return open, (self.marker, "w")
+
+
+def _payload(marker, how):
+    buffer = io.BytesIO()
+    torch.save(_WriteMarker(marker, how), buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("how", ["open", "os.system"])
+@pytest.mark.parametrize("member", ["module", "optimizer"])
+def test_malicious_pickle_with_valid_checksum_is_not_executed(
+    how, member, saved_regressor, tmp_path
+):
+    if how == "os.system" and os.name != "posix":
+        pytest.skip("the os.system payload uses a POSIX shell")
+    _, path = saved_regressor
+    # The payload is live: an unrestricted torch.load runs it.
+    control = tmp_path / "control_marker"
+    torch.load(io.BytesIO(_payload(control, how)), weights_only=False)
+    assert control.exists()
+
+    marker = tmp_path / "pwned_marker"
+    name = f"regressor_0/{member}.pt"
+    payload = _payload(marker, how)
+
+    def fix_checksum(manifest):
+        manifest["members"][name] = {"sha256": _sha256(payload), "size": len(payload)}
+
+    _rewrite(path, replace={name: payload}, manifest=fix_checksum)
+    with pytest.raises(ValueError, match="weights_only=True"):
+        load_model(path)
+    assert not marker.exists()
+
+
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol:UserWarning")
+def test_plain_pickle_member_is_refused(saved_regressor, tmp_path):
+    """A raw pickle (not torch's zip format) of a harmless-looking object."""
+    _, path = saved_regressor
+    marker = tmp_path / "pwned_marker"
+    payload = pickle.dumps(_WriteMarker(marker, "open"))
+    name = "regressor_0/module.pt"
+
+    def fix_checksum(manifest):
+        manifest["members"][name]["sha256"] = _sha256(payload)
+
+    _rewrite(path, replace={name: payload}, manifest=fix_checksum)
+    with pytest.raises(ValueError, match="cannot be loaded safely"):
+        load_model(path)
+    assert not marker.exists()
+
+
+def test_weights_that_are_not_a_state_dict(saved_regressor):
+    _, path = saved_regressor
+    buffer = io.BytesIO()
+    torch.save([torch.zeros(2)], buffer)
+    payload = buffer.getvalue()
+    name = "regressor_0/module.pt"
+
+    def fix_checksum(manifest):
+        manifest["members"][name]["sha256"] = _sha256(payload)
+
+    _rewrite(path, replace={name: payload}, manifest=fix_checksum)
+    with pytest.raises(ValueError, match="not a state_dict"):
+        load_model(path)
+
+
+def test_corrupted_attribute_is_refused(saved_regressor):
+    _, path = saved_regressor
+    _rewrite(
+        path,
+        manifest=lambda m: m["estimator"]["attributes"]["x_mean_"].update(
+            shape=[3], dtype="object"
+        ),
+    )
+    with pytest.raises(ValueError, match="x_mean_"):
+        load_model(path)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_cuda_model_loads_on_cpu_with_a_warning(saved_regressor, seq3):
+    model, path = saved_regressor
+    _rewrite(path, manifest=lambda m: m["estimator"]["params"].update(device="cuda"))
+    with pytest.warns(UserWarning, match="no CUDA device"):
+        loaded = load_model(path)
+    assert loaded.device_ == "cpu"
+    assert np.array_equal(loaded.predict(seq3[0]), model.predict(seq3[0]))
