@@ -148,15 +148,27 @@ class SequenceRegressorModule(nn.Module):
 
     def _last_layer_state(self, h_n):
         # h_n: (num_layers * num_directions, batch, hidden) -> (batch, dirs * hidden)
+        if self.num_directions == 1:
+            return h_n[-1]
         h_n = h_n.view(self.num_layers, self.num_directions, -1, self.hidden_size)[-1]
         return h_n.transpose(0, 1).reshape(h_n.shape[1], -1)
 
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """Final hidden state of the last layer, ``(batch, directions * hidden)``."""
-        missing = torch.isnan(x[:, :, 0])
+    def encode(
+        self, x: torch.Tensor, has_missing_steps: bool | None = None
+    ) -> torch.Tensor:
+        """Final hidden state of the last layer, ``(batch, directions * hidden)``.
+
+        ``has_missing_steps=False`` promises that no sequence starts with NaN
+        steps (the caller has scanned the data) and skips the NaN test, a
+        device synchronisation per call; None or True test the batch.
+        """
         if not self.fused:
+            missing = torch.isnan(x[:, :, 0])
             return self.rnn(torch.nan_to_num(x), ~missing)
-        if not bool(missing.any()):
+        if has_missing_steps is not False:
+            missing = torch.isnan(x[:, :, 0])
+            has_missing_steps = bool(missing.any())
+        if not has_missing_steps:
             _, state = self.rnn(x)
         else:
             # Left-align each sequence on its first observed step.
@@ -183,6 +195,11 @@ class SequenceRegressorModule(nn.Module):
         h_n = state[0] if isinstance(state, tuple) else state
         return self._last_layer_state(h_n)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Predict ``(batch, output_size)`` from ``(batch, timesteps, features)``."""
-        return self.head(self.encode(x))
+    def forward(
+        self, x: torch.Tensor, has_missing_steps: bool | None = None
+    ) -> torch.Tensor:
+        """Predict ``(batch, output_size)`` from ``(batch, timesteps, features)``.
+
+        ``has_missing_steps``: see :meth:`encode`.
+        """
+        return self.head(self.encode(x, has_missing_steps))

@@ -74,7 +74,13 @@ _REGRESSOR_BOOLS = ("_y_is_1d",)
 _REGRESSOR_STRS = ("target_mode_", "device_")
 _REGRESSOR_FLOAT_LISTS = ("loss_curve_", "validation_loss_curve_", "validation_scores_")
 # Attributes rebuilt on load rather than stored.
-_REGRESSOR_DERIVED = ("net_", "_x_mean32", "_x_scale32")
+_REGRESSOR_DERIVED = (
+    "net_",
+    "_x_mean32",
+    "_x_scale32",
+    "_extrapolation_low",
+    "_extrapolation_high",
+)
 
 _ARRAY_DTYPES = {
     "float16",
@@ -748,8 +754,7 @@ def _decode_regressor(component, reader, *, where):
     _restore_feature_names(est, attributes, path, where)
     if est._n_input_dims not in (2, 3) or est.target_mode_ not in ("level", "delta"):
         raise _invalid(path, f"{where} has inconsistent fitted attributes")
-    est._x_mean32 = est.x_mean_.astype(np.float32)
-    est._x_scale32 = est.x_scale_.astype(np.float32)
+    est._derive_prediction_constants()
 
     net_info = component.get("net")
     if not isinstance(net_info, dict):

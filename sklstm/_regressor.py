@@ -364,7 +364,13 @@ default="adam"
             sample_weight=None if sample_weight is None else sample_weight[used],
             rows=None if len(used) == len(X3) else used,
         )
-        self._run_training(dataset, continuing=continuing, epochs=epochs)
+        has_missing_steps = bool((stats.n_observed[used] < X3.shape[1]).any())
+        self._run_training(
+            dataset,
+            continuing=continuing,
+            epochs=epochs,
+            has_missing_steps=has_missing_steps,
+        )
         return self
 
     def _resolve_target_mode(self, n_features):
@@ -393,8 +399,6 @@ default="adam"
         else:
             self.x_mean_ = np.zeros(n_features)
             self.x_scale_ = np.ones(n_features)
-        self._x_mean32 = self.x_mean_.astype(np.float32)
-        self._x_scale32 = self.x_scale_.astype(np.float32)
 
     def _set_target_scaling(self, target):
         if self.scale:
@@ -407,6 +411,18 @@ default="adam"
         scaled = (target - self.y_mean_) / self.y_scale_
         self._scaled_target_min = scaled.min(axis=0)
         self._scaled_target_max = scaled.max(axis=0)
+        self._derive_prediction_constants()
+
+    def _derive_prediction_constants(self):
+        """Arrays predict needs on every call, derived once from fitted state."""
+        self._x_mean32 = self.x_mean_.astype(np.float32)
+        self._x_scale32 = self.x_scale_.astype(np.float32)
+        # Predictions of the scaled target beyond half the training range on
+        # either side count as extrapolation.
+        low, high = self._scaled_target_min, self._scaled_target_max
+        margin = 0.5 * np.maximum(high - low, 1.0)
+        self._extrapolation_low = low - margin
+        self._extrapolation_high = high + margin
 
     def _draw_seed(self):
         # One draw per fresh fit: an int random_state always gives the same
@@ -570,7 +586,7 @@ default="adam"
             )
         self.device_ = device
 
-    def _run_training(self, dataset, *, continuing, epochs):
+    def _run_training(self, dataset, *, continuing, epochs, has_missing_steps):
         import torch
 
         from ._training import torch_threads
@@ -602,7 +618,14 @@ default="adam"
                 # set_params refuses to change them on an initialized net.
                 self.net_.iterator_train__seed = seed + n_done
             try:
-                self.net_.partial_fit(dataset, None, epochs=epochs)
+                # skorch hands fit params to every module call: with no
+                # leading NaN anywhere, the module skips its per-batch test.
+                self.net_.partial_fit(
+                    dataset,
+                    None,
+                    epochs=epochs,
+                    has_missing_steps=None if has_missing_steps else False,
+                )
             except Exception:
                 # A failed fit (e.g. divergence) leaves weights that would
                 # predict NaN: the estimator goes back to unfitted.
@@ -674,8 +697,10 @@ default="adam"
         if not hasattr(self, "net_"):
             check_is_fitted(self, "net_")  # raises sklearn's NotFittedError
         X3 = check_sequences(self, X, reset=False)
-        scan_sequences(X3, with_stats=False)
-        scaled = self._forward(X3)
+        stats = scan_sequences(X3, with_stats=False)
+        scaled = self._forward(
+            X3, has_missing_steps=bool((stats.n_observed < X3.shape[1]).any())
+        )
         self._warn_if_extrapolating(scaled)
         pred = scaled * self.y_scale_ + self.y_mean_
         reference = self._reference(X3)
@@ -689,7 +714,7 @@ default="adam"
             )
         return pred[:, 0] if self._y_is_1d else pred
 
-    def _forward(self, X3):
+    def _forward(self, X3, has_missing_steps=None):
         import torch
 
         from ._training import torch_threads
@@ -697,9 +722,6 @@ default="adam"
         module = self.net_.module_
         if module.training:
             module.eval()
-        if not hasattr(self, "_x_mean32"):  # e.g. state restored by load_model
-            self._x_mean32 = self.x_mean_.astype(np.float32)
-            self._x_scale32 = self.x_scale_.astype(np.float32)
         x_mean, x_scale = self._x_mean32, self._x_scale32
         outputs = []
         with torch.inference_mode(), torch_threads(self._num_threads()):
@@ -708,25 +730,30 @@ default="adam"
             for start in range(0, len(X3), _PREDICT_BATCH_SIZE):
                 block = np.asarray(X3[start : start + _PREDICT_BATCH_SIZE], np.float32)
                 Xb = torch.from_numpy((block - x_mean) / x_scale)
-                outputs.append(module(Xb.to(self.device_)).cpu())
+                outputs.append(
+                    module(
+                        Xb.to(self.device_),
+                        has_missing_steps=None if has_missing_steps else False,
+                    ).cpu()
+                )
         out = outputs[0] if len(outputs) == 1 else torch.cat(outputs)
         return out.double().numpy()
 
     def _warn_if_extrapolating(self, scaled):
-        low, high = self._scaled_target_min, self._scaled_target_max
-        margin = 0.5 * np.maximum(high - low, 1.0)
-        outside = (scaled < low - margin) | (scaled > high + margin)
-        if outside.any():
-            what = "change" if self.target_mode_ == "delta" else "level"
-            warnings.warn(
-                f"{int(outside.any(axis=1).sum())} of {len(scaled)} predictions "
-                f"lie far outside the range of the training targets (the "
-                f"{what} the network learned). Recurrent networks do not "
-                f"extrapolate reliably; consider target_mode='delta' or "
-                f"training on data that covers this range.",
-                ExtrapolationWarning,
-                stacklevel=3,
-            )
+        low, high = self._extrapolation_low, self._extrapolation_high
+        if not ((scaled < low).any() or (scaled > high).any()):
+            return  # the common case, in two comparisons
+        outside = (scaled < low) | (scaled > high)
+        what = "change" if self.target_mode_ == "delta" else "level"
+        warnings.warn(
+            f"{int(outside.any(axis=1).sum())} of {len(scaled)} predictions "
+            f"lie far outside the range of the training targets (the "
+            f"{what} the network learned). Recurrent networks do not "
+            f"extrapolate reliably; consider target_mode='delta' or "
+            f"training on data that covers this range.",
+            ExtrapolationWarning,
+            stacklevel=3,
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -194,3 +194,19 @@ def test_dropout_only_active_in_training():
         torch.manual_seed(1)
         second = module(x)
     assert not torch.allclose(first, second)
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_has_missing_steps_hint_gives_the_same_output(name):
+    module = make_module(**CONFIGS[name])
+    x = random_batch()
+    padded = with_leading_nan(x, 2)
+    with torch.no_grad():
+        expected = module(x)
+        # False skips the NaN test (the caller has scanned the data).
+        torch.testing.assert_close(module(x, has_missing_steps=False), expected)
+        # True only means "may have": the batch is still tested.
+        torch.testing.assert_close(module(x, has_missing_steps=True), expected)
+        torch.testing.assert_close(
+            module(padded, has_missing_steps=True), module(padded)
+        )

@@ -375,6 +375,22 @@ def test_leading_nan_equals_shorter_sequence(padded_model):
     assert abs(padded[0] - model.predict(short[:, 1:])[0]) > 1e-4
 
 
+def test_padding_at_predict_is_handled_when_fit_had_none(padded_model):
+    _, X, y = padded_model
+    # Fitted without any padded row: the training steps skip the NaN test,
+    # but predict still scans its own input.
+    model = LSTMRegressor(hidden_size=5, max_epochs=2, lr=0.01, random_state=0)
+    model.fit(X[4:], y[4:])
+    short = np.array(X[2:3, 2:])
+    np.testing.assert_allclose(
+        model.predict(X[2:3]), model.predict(short), rtol=1e-5, atol=1e-5
+    )
+    # An unpadded row predicts the same alone and next to padded rows.
+    np.testing.assert_allclose(
+        model.predict(X[:6])[5], model.predict(X[5:6])[0], rtol=1e-5, atol=1e-6
+    )
+
+
 def sequences(n=12, steps=4, features=2, seed=0):
     rng = np.random.default_rng(seed)
     return rng.normal(size=(n, steps, features)), rng.normal(size=n)
@@ -1066,3 +1082,65 @@ def test_chunked_batches_give_the_same_training(monkeypatch, weighted):
         chunked.predict(X), whole.predict(X), rtol=1e-4, atol=1e-5
     )
     np.testing.assert_allclose(chunked.loss_curve_, whole.loss_curve_, rtol=1e-4)
+
+
+def test_per_batch_callbacks_see_every_batch_and_others_are_skipped():
+    from skorch.callbacks import Callback
+
+    class Counter(Callback):
+        def initialize(self):
+            self.events = []
+            return self
+
+        def on_batch_begin(self, net, training=False, **kwargs):
+            self.events.append(("begin", training))
+
+        def on_batch_end(self, net, training=False, **kwargs):
+            self.events.append(("end", training))
+
+        def on_grad_computed(self, net, named_parameters, **kwargs):
+            self.events.append(("grad", len(list(named_parameters))))
+
+    X = np.random.default_rng(0).normal(size=(50, 4, 1))
+    y = X[:, -1, 0]
+    counter = Counter()
+    model = LSTMRegressor(
+        hidden_size=4,
+        max_epochs=2,
+        batch_size=16,
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=5,
+        random_state=0,
+        callbacks=[counter],
+    ).fit(X, y)
+    counter = dict(model.net_.callbacks_)["user_0"]
+    # 40 training rows in batches of 16 (3 batches), 10 validation rows (1).
+    per_epoch = (
+        # 6 parameters: weight_ih, weight_hh, two biases, head weight and bias.
+        [("begin", True), ("grad", 6), ("end", True)] * 3
+        + [("begin", False), ("end", False)]
+    )
+    assert counter.events == per_epoch * 2
+    # skorch's own per-batch bookkeeping is intact.
+    assert model.net_.history[-1, "batches", -1, "valid_batch_size"] == 10
+    assert [b["train_batch_size"] for b in model.net_.history[0]["batches"][:3]] == [
+        16,
+        16,
+        8,
+    ]
+
+
+def test_only_callbacks_that_override_a_batch_event_are_called_for_it():
+    from skorch.callbacks import EarlyStopping, GradientNormClipping
+
+    from sklstm._training import _listens
+
+    assert not _listens(EarlyStopping(), "on_batch_end")
+    assert _listens(GradientNormClipping(1.0), "on_grad_computed")
+    assert not _listens(GradientNormClipping(1.0), "on_batch_begin")
+
+    class Duck:  # not a skorch Callback: always called, as skorch does
+        pass
+
+    assert _listens(Duck(), "on_batch_end")
