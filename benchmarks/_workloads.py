@@ -297,7 +297,7 @@ def w2(cfg: Config) -> list[Row]:
             ">= 1.0x",
             verdict(r_sklstm / r_plain >= 1.0),
             note=f"1 epoch, whole fit call; torch threads chosen by sklstm "
-            f"({_sklstm_threads(fitted['sklstm'])})",
+            f"({_sklstm_threads(fitted['sklstm'], X)})",
         ),
     ]
 
@@ -393,8 +393,8 @@ def w2(cfg: Config) -> list[Row]:
     return rows
 
 
-def _sklstm_threads(model) -> str:
-    n = model._num_threads()
+def _sklstm_threads(model, X) -> str:
+    n = model._num_threads(np.asarray(X), model.batch_size)
     return f"{n} thread" + ("s" if n != 1 else "")
 
 

@@ -76,8 +76,6 @@ _REGRESSOR_FLOAT_LISTS = ("loss_curve_", "validation_loss_curve_", "validation_s
 # Attributes rebuilt on load rather than stored.
 _REGRESSOR_DERIVED = (
     "net_",
-    "_x_mean32",
-    "_x_scale32",
     "_extrapolation_low",
     "_extrapolation_high",
 )

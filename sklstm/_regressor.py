@@ -17,7 +17,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._exceptions import ExtrapolationWarning
-from ._validation import check_sequences, scan_sequences
+from ._validation import check_sequences, has_missing_steps, scan_sequences
 
 _OPTIMIZERS = {"adam", "adamw", "sgd", "rmsprop"}
 _PREDICT_BATCH_SIZE = 4096
@@ -123,10 +123,12 @@ default="adam"
         ones this estimator sets up.
     n_threads : int or None, default=None
         torch intra-op threads during ``fit`` and ``predict`` (restored
-        afterwards). None picks one thread for small networks and batches,
-        where threading costs more than it saves, and torch's current
-        setting otherwise. Under ``GridSearchCV(n_jobs=k)`` joblib already
-        limits each worker's threads to ``cores // k``.
+        afterwards). None picks one thread when a batch's forward pass is
+        small (under about 4 million multiply-adds: batch rows x timesteps x
+        4 x hidden_size x (hidden_size + n_features)), where threading costs
+        more than it saves, and torch's current setting otherwise. Under
+        ``GridSearchCV(n_jobs=k)`` joblib already limits each worker's
+        threads to ``cores // k``.
 
     Attributes
     ----------
@@ -415,8 +417,6 @@ default="adam"
 
     def _derive_prediction_constants(self):
         """Arrays predict needs on every call, derived once from fitted state."""
-        self._x_mean32 = self.x_mean_.astype(np.float32)
-        self._x_scale32 = self.x_scale_.astype(np.float32)
         # Predictions of the scaled target beyond half the training range on
         # either side count as extrapolation.
         low, high = self._scaled_target_min, self._scaled_target_max
@@ -565,12 +565,16 @@ default="adam"
         )
         return net
 
-    def _num_threads(self):
+    def _num_threads(self, X3, rows_per_batch):
         from ._training import choose_num_threads
 
-        n_features = self.n_features_in_ if self._n_input_dims == 3 else 1
+        n_samples, n_timesteps, n_features = X3.shape
         return choose_num_threads(
-            self.n_threads, self.batch_size, self.hidden_size, n_features
+            self.n_threads,
+            min(n_samples, rows_per_batch),
+            n_timesteps,
+            self.hidden_size,
+            n_features,
         )
 
     def _resolve_device(self):
@@ -598,7 +602,7 @@ default="adam"
         cuda_devices = [torch.cuda.current_device()] if on_cuda else []
         with (
             torch.random.fork_rng(devices=cuda_devices),
-            torch_threads(self._num_threads()),
+            torch_threads(self._num_threads(dataset.X3, self.batch_size)),
         ):
             # Seeding inside fork_rng keeps the caller's torch RNGs untouched
             # (CPU, and the CUDA device in use); the epoch counter makes each
@@ -697,53 +701,60 @@ default="adam"
         if not hasattr(self, "net_"):
             check_is_fitted(self, "net_")  # raises sklearn's NotFittedError
         X3 = check_sequences(self, X, reset=False)
-        stats = scan_sequences(X3, with_stats=False)
-        scaled = self._forward(
-            X3, has_missing_steps=bool((stats.n_observed < X3.shape[1]).any())
-        )
-        self._warn_if_extrapolating(scaled)
-        pred = scaled * self.y_scale_ + self.y_mean_
+        scaled = self._forward(X3, has_missing_steps=has_missing_steps(X3))
+        # One pass for the common case: every prediction within the training
+        # range is finite and needs no warning (NaN fails both comparisons).
+        in_range = (
+            (scaled >= self._extrapolation_low) & (scaled <= self._extrapolation_high)
+        ).all()
+        pred = scaled * self.y_scale_ + self.y_mean_  # float64 from here on
         reference = self._reference(X3)
         if reference is not None:
-            pred = pred + reference[:, None]
-        if not np.isfinite(pred).all():
-            raise ValueError(
-                "The network produced non-finite predictions (overflow). Check "
-                "the input scale against the training data, or refit with "
-                "scale=True and a lower lr."
-            )
+            pred += reference[:, None]
+        if not in_range:
+            self._warn_if_extrapolating(scaled)
+            if not np.isfinite(pred).all():
+                raise ValueError(
+                    "The network produced non-finite predictions (overflow). "
+                    "Check the input scale against the training data, or "
+                    "refit with scale=True and a lower lr."
+                )
         return pred[:, 0] if self._y_is_1d else pred
 
     def _forward(self, X3, has_missing_steps=None):
-        import torch
-
-        from ._training import torch_threads
-
+        torch, training = _torch_and_training()
         module = self.net_.module_
         if module.training:
             module.eval()
-        x_mean, x_scale = self._x_mean32, self._x_scale32
+        n_samples, n_timesteps, n_features = X3.shape
+        n_threads = training.choose_num_threads(
+            self.n_threads,
+            min(n_samples, _PREDICT_BATCH_SIZE),
+            n_timesteps,
+            self.hidden_size,
+            n_features,
+        )
+        hint = None if has_missing_steps else False
         outputs = []
-        with torch.inference_mode(), torch_threads(self._num_threads()):
+        with torch.inference_mode(), training.torch_threads(n_threads):
             # Batches are scaled one at a time, so a long strided window view
             # is never materialised in full.
-            for start in range(0, len(X3), _PREDICT_BATCH_SIZE):
-                block = np.asarray(X3[start : start + _PREDICT_BATCH_SIZE], np.float32)
-                Xb = torch.from_numpy((block - x_mean) / x_scale)
-                outputs.append(
-                    module(
-                        Xb.to(self.device_),
-                        has_missing_steps=None if has_missing_steps else False,
-                    ).cpu()
+            for start in range(0, n_samples, _PREDICT_BATCH_SIZE):
+                block = training.scale_to_float32(
+                    X3[start : start + _PREDICT_BATCH_SIZE], self.x_mean_, self.x_scale_
                 )
+                Xb = torch.from_numpy(block)
+                if self.device_ != "cpu":
+                    Xb = Xb.to(self.device_)
+                outputs.append(module(Xb, has_missing_steps=hint).cpu())
         out = outputs[0] if len(outputs) == 1 else torch.cat(outputs)
-        return out.double().numpy()
+        return out.numpy()  # float32; the caller's arithmetic widens it
 
     def _warn_if_extrapolating(self, scaled):
         low, high = self._extrapolation_low, self._extrapolation_high
-        if not ((scaled < low).any() or (scaled > high).any()):
-            return  # the common case, in two comparisons
         outside = (scaled < low) | (scaled > high)
+        if not outside.any():
+            return
         what = "change" if self.target_mode_ == "delta" else "level"
         warnings.warn(
             f"{int(outside.any(axis=1).sum())} of {len(scaled)} predictions "
@@ -768,6 +779,20 @@ default="adam"
 
 
 _FUSED_SUPPORT: dict = {}
+
+
+def _torch_and_training():
+    """torch and sklstm._training, imported on first use (import sklstm stays light)."""
+    if not _TORCH_MODULES:
+        import torch
+
+        from . import _training
+
+        _TORCH_MODULES.extend((torch, _training))
+    return _TORCH_MODULES
+
+
+_TORCH_MODULES: list = []
 
 
 def _fused_adam_supported(device):

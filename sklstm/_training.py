@@ -30,6 +30,48 @@ from ._exceptions import DivergenceError
 MATERIALIZE_LIMIT_BYTES = 64 * 2**20
 
 
+def scale_to_float32(X3: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """``(X3 - mean) / scale`` computed in float64, stored as float32.
+
+    Subtracting the mean before narrowing keeps small changes on a large
+    level: float32 spaces values around 1e6 by 0.0625, so converting first
+    would blur a series that moves by 0.1. Works in row chunks, so the
+    float64 temporaries stay small for large inputs.
+
+    Parameters
+    ----------
+    X3 : ndarray of shape (n_samples, n_timesteps, n_features)
+        Sequences (any float dtype; may be a strided view).
+    mean, scale : ndarray of shape (n_features,)
+        float64 standardisation.
+
+    Returns
+    -------
+    ndarray of float32, same shape as ``X3``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X3 = np.array([[[1e6], [1e6 + 0.1]]])
+    >>> scale_to_float32(X3, np.array([1e6]), np.array([0.1]))[0, :, 0]
+    array([0., 1.], dtype=float32)
+    """
+    if X3.size <= _SCALE_CHUNK_VALUES:
+        centred = np.subtract(X3, mean, dtype=np.float64)
+        return np.divide(centred, scale, out=centred).astype(np.float32)
+    out = np.empty(X3.shape, dtype=np.float32)
+    n_samples, n_timesteps, n_features = X3.shape
+    rows = max(1, _SCALE_CHUNK_VALUES // (n_timesteps * n_features))
+    for start in range(0, n_samples, rows):
+        centred = np.subtract(X3[start : start + rows], mean, dtype=np.float64)
+        np.divide(centred, scale, out=out[start : start + rows], casting="same_kind")
+    return out
+
+
+# Values per float64 temporary of scale_to_float32 (8 MB).
+_SCALE_CHUNK_VALUES = 1 << 20
+
+
 class SequenceDataset(torch.utils.data.Dataset):
     """Scaled sequences, targets and weights, addressable by batches of rows.
 
@@ -48,8 +90,8 @@ class SequenceDataset(torch.utils.data.Dataset):
 
     def __init__(self, X3, x_mean, x_scale, y=None, sample_weight=None, rows=None):
         self.X3 = X3
-        self.x_mean = np.asarray(x_mean, dtype=np.float32)
-        self.x_scale = np.asarray(x_scale, dtype=np.float32)
+        self.x_mean = np.asarray(x_mean, dtype=np.float64)
+        self.x_scale = np.asarray(x_scale, dtype=np.float64)
         self.rows = np.arange(len(X3)) if rows is None else np.asarray(rows)
         self.y = None if y is None else torch.as_tensor(y, dtype=torch.float32)
         self.w = (
@@ -63,11 +105,7 @@ class SequenceDataset(torch.utils.data.Dataset):
             self.X = self._scale(X3[self.rows] if rows is not None else X3)
 
     def _scale(self, block):
-        # One float32 copy, scaled in place: no float64 temporaries.
-        block = np.array(block, dtype=np.float32)
-        block -= self.x_mean
-        block /= self.x_scale
-        return torch.from_numpy(block)
+        return torch.from_numpy(scale_to_float32(block, self.x_mean, self.x_scale))
 
     def __len__(self):
         return len(self.rows)
@@ -266,17 +304,41 @@ class ValidationR2(Callback):
         net.history.record("valid_r2", float(r2.mean()))
 
 
-# Below about this many multiply-adds per recurrent step, splitting a matrix
-# product across threads costs more in synchronisation than it saves (measured:
-# the seed task, hidden 50 / batch 32, fits 1.2x faster on one thread than two).
-_SINGLE_THREAD_WORK = 2_000_000
+# Below about this many multiply-adds in one batch's forward pass (all
+# timesteps), splitting work across threads costs more in synchronisation
+# than it saves. Measured on 2 cores, one training step, 1 vs 2 threads:
+# batch 32 x 3 steps x hidden 50 (~1M) is 1.1-1.2x faster on one thread;
+# 32 x 48 x 50 (~16M) and 128 x 48 x 16 (~7M) are 1.15-1.2x faster on two,
+# 4096 x 64 x 4 (~84M) 1.45x.
+_SINGLE_THREAD_WORK = 4_000_000
 
 
-def choose_num_threads(n_threads, batch_size, hidden_size, n_features):
-    """The torch intra-op thread count for one fit or predict call."""
+def choose_num_threads(
+    n_threads: int | None,
+    n_rows: int,
+    n_timesteps: int,
+    hidden_size: int,
+    n_features: int,
+) -> int:
+    """The torch intra-op thread count for one fit or predict call.
+
+    Parameters
+    ----------
+    n_threads : int or None
+        The user's setting; returned as is unless None.
+    n_rows : int
+        Rows per batch (a training batch, or a predict block).
+    n_timesteps, hidden_size, n_features : int
+        Shape of the recurrence.
+
+    Returns
+    -------
+    int
+        1 for batches too small to share, torch's current setting otherwise.
+    """
     if n_threads is not None:
         return n_threads
-    work = batch_size * 4 * hidden_size * (hidden_size + n_features)
+    work = n_rows * n_timesteps * 4 * hidden_size * (hidden_size + n_features)
     if work < _SINGLE_THREAD_WORK:
         return 1
     return torch.get_num_threads()

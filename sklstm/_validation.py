@@ -134,6 +134,35 @@ def _check_3d(estimator, X, *, reset):
     return X
 
 
+def has_missing_steps(X3: np.ndarray) -> bool:
+    """Validate the NaN layout of ``X3``; True if any sequence has leading NaN.
+
+    Small all-finite input (the usual ``predict`` call) costs one pass; the
+    rest goes through :func:`scan_sequences`, chunk by chunk.
+
+    Parameters
+    ----------
+    X3 : ndarray of shape (n_samples, n_timesteps, n_features)
+        Sequences; may be a strided view.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> has_missing_steps(np.array([[[1.0], [2.0]]]))
+    False
+    >>> has_missing_steps(np.array([[[np.nan], [2.0]]]))
+    True
+    """
+    if X3.size <= _CHUNK_VALUES and np.isfinite(X3).all():
+        return False
+    n_observed = scan_sequences(X3, with_stats=False).n_observed
+    return bool((n_observed < X3.shape[1]).any())
+
+
 def scan_sequences(X3: np.ndarray, *, with_stats: bool) -> SequenceStats:
     """Check the NaN layout of every sequence and (optionally) feature stats.
 

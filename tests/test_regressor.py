@@ -1129,18 +1129,3 @@ def test_per_batch_callbacks_see_every_batch_and_others_are_skipped():
         16,
         8,
     ]
-
-
-def test_only_callbacks_that_override_a_batch_event_are_called_for_it():
-    from skorch.callbacks import EarlyStopping, GradientNormClipping
-
-    from sklstm._training import _listens
-
-    assert not _listens(EarlyStopping(), "on_batch_end")
-    assert _listens(GradientNormClipping(1.0), "on_grad_computed")
-    assert not _listens(GradientNormClipping(1.0), "on_batch_begin")
-
-    class Duck:  # not a skorch Callback: always called, as skorch does
-        pass
-
-    assert _listens(Duck(), "on_batch_end")
