@@ -1084,6 +1084,35 @@ def test_chunked_batches_give_the_same_training(monkeypatch, weighted):
     np.testing.assert_allclose(chunked.loss_curve_, whole.loss_curve_, rtol=1e-4)
 
 
+def test_chunks_split_a_batch_evenly(monkeypatch):
+    import sklstm._training as training
+    from skorch.callbacks import Callback
+
+    class RecordRows(Callback):
+        def initialize(self):
+            self.rows = []
+            return self
+
+        def on_train_begin(self, net, **kwargs):
+            net.module_.register_forward_hook(
+                lambda module, args, output: self.rows.append(len(args[0]))
+            )
+
+    # Budget for exactly 218 rows of this shape.
+    per_row = 6 * (training._BYTES_PER_UNIT_STEP * 4 + training._BYTES_PER_STEP)
+    monkeypatch.setattr(training, "CHUNK_BUDGET_BYTES", 218 * per_row)
+    X = np.random.default_rng(0).normal(size=(256, 6, 1))
+    model = LSTMRegressor(
+        hidden_size=4,
+        max_epochs=1,
+        batch_size=256,
+        random_state=0,
+        callbacks=[RecordRows()],
+    ).fit(X, X[:, -1, 0])
+    assert model.net_.max_chunk_rows == 218
+    assert dict(model.net_.callbacks_)["user_0"].rows == [128, 128]
+
+
 def test_per_batch_callbacks_see_every_batch_and_others_are_skipped():
     from skorch.callbacks import Callback
 
