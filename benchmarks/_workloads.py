@@ -44,6 +44,7 @@ from _harness import (
 
 import sklstm
 from sklstm import LSTMRegressor, frame_windows
+from sklstm._training import predict_block_rows
 
 HERE = Path(__file__).resolve().parent
 CHILD = HERE / "_child.py"
@@ -332,7 +333,8 @@ def w2(cfg: Config) -> list[Row]:
             _ratio(rp_sklstm, rp_plain, "sklstm/plain"),
             ">= 1.0x",
             verdict(rp_sklstm / rp_plain >= 1.0),
-            note="validation + NaN scan included",
+            note="validation + NaN scan included; blocks of "
+            f"{predict_block_rows(W2_HIDDEN)} rows",
         ),
     ]
 
@@ -383,7 +385,7 @@ def w2(cfg: Config) -> list[Row]:
         ),
         Row(
             WC,
-            "sklstm predict (chunks of 4096)",
+            "sklstm predict (blocks of predict_block_rows)",
             rp_sklstm,
             "samples/s",
             f"{100 * rp_sklstm / r_ceiling:.0f}% of ceiling",

@@ -20,7 +20,6 @@ from ._exceptions import ExtrapolationWarning
 from ._validation import check_sequences, has_missing_steps, scan_sequences
 
 _OPTIMIZERS = {"adam", "adamw", "sgd", "rmsprop"}
-_PREDICT_BATCH_SIZE = 4096
 
 
 class LSTMRegressor(RegressorMixin, BaseEstimator):
@@ -727,9 +726,12 @@ default="adam"
         if module.training:
             module.eval()
         n_samples, n_timesteps, n_features = X3.shape
+        block_rows = training.predict_block_rows(
+            self.hidden_size, 2 if self.bidirectional else 1
+        )
         n_threads = training.choose_num_threads(
             self.n_threads,
-            min(n_samples, _PREDICT_BATCH_SIZE),
+            min(n_samples, block_rows),
             n_timesteps,
             self.hidden_size,
             n_features,
@@ -739,9 +741,9 @@ default="adam"
         with torch.inference_mode(), training.torch_threads(n_threads):
             # Batches are scaled one at a time, so a long strided window view
             # is never materialised in full.
-            for start in range(0, n_samples, _PREDICT_BATCH_SIZE):
+            for start in range(0, n_samples, block_rows):
                 block = training.scale_to_float32(
-                    X3[start : start + _PREDICT_BATCH_SIZE], self.x_mean_, self.x_scale_
+                    X3[start : start + block_rows], self.x_mean_, self.x_scale_
                 )
                 Xb = torch.from_numpy(block)
                 if self.device_ != "cpu":

@@ -344,6 +344,26 @@ def choose_num_threads(
     return torch.get_num_threads()
 
 
+def predict_block_rows(hidden_size: int, num_directions: int = 1) -> int:
+    """Rows per predict block: about 512 KB of gate activations per step.
+
+    Measured on 2 cores (samples/s by block rows): hidden 64 is fastest at
+    512 rows (29k/s vs 22k/s at 4096), hidden 128 at 256, hidden 32 at 1024;
+    small networks gain nothing below 1024. Smaller blocks also bound memory.
+
+    Examples
+    --------
+    >>> predict_block_rows(64), predict_block_rows(4), predict_block_rows(512)
+    (512, 4096, 256)
+    """
+    units = hidden_size * num_directions
+    return max(_MIN_BLOCK_ROWS, min(_MAX_BLOCK_ROWS, _BLOCK_GATE_VALUES // units))
+
+
+_BLOCK_GATE_VALUES = 32768  # rows x hidden units; x 4 gates x 4 bytes = 512 KB
+_MIN_BLOCK_ROWS, _MAX_BLOCK_ROWS = 256, 4096
+
+
 class torch_threads:
     """Context manager: set torch's intra-op threads, restore them on exit."""
 

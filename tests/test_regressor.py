@@ -1085,8 +1085,9 @@ def test_chunked_batches_give_the_same_training(monkeypatch, weighted):
 
 
 def test_chunks_split_a_batch_evenly(monkeypatch):
-    import sklstm._training as training
     from skorch.callbacks import Callback
+
+    import sklstm._training as training
 
     class RecordRows(Callback):
         def initialize(self):

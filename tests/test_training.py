@@ -66,3 +66,22 @@ def test_torch_threads_restores_the_previous_setting(n_threads):
     with _training.torch_threads(n_threads):
         assert torch.get_num_threads() == n_threads
     assert torch.get_num_threads() == before
+
+
+def test_predict_in_blocks_equals_row_by_row(monkeypatch):
+    from sklstm import LSTMRegressor
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(23, 5, 2))
+    X[3, :2] = np.nan  # a padded row inside a later block
+    X[17, :1] = np.nan
+    y = rng.normal(size=23)
+    model = LSTMRegressor(hidden_size=4, max_epochs=2, random_state=0).fit(X, y)
+    whole = model.predict(X)
+    monkeypatch.setattr(_training, "_MIN_BLOCK_ROWS", 1)
+    monkeypatch.setattr(_training, "_BLOCK_GATE_VALUES", 4 * 4)  # 4-row blocks
+    assert _training.predict_block_rows(4) == 4
+    blocked = model.predict(X)
+    single = np.concatenate([model.predict(X[i : i + 1]) for i in range(23)])
+    np.testing.assert_allclose(blocked, whole, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(single, whole, rtol=1e-5, atol=1e-6)
