@@ -207,9 +207,10 @@ class WeightedLoss(nn.Module):
         self.kind = kind
 
     def forward(self, y_pred, y_true):
-        weights = None
-        if isinstance(y_true, list | tuple):
-            y_true, weights = y_true
+        if not isinstance(y_true, list | tuple):
+            # Unweighted: one fused reduction, as a plain loop would do.
+            return _UNWEIGHTED[self.kind](y_pred, y_true)
+        y_true, weights = y_true
         if self.kind == "mse":
             loss = nn.functional.mse_loss(y_pred, y_true, reduction="none")
         elif self.kind == "mae":
@@ -220,6 +221,13 @@ class WeightedLoss(nn.Module):
             return loss.mean()
         per_sample = loss.mean(dim=1)
         return (per_sample * weights).sum() / weights.sum().clamp_min(1e-12)
+
+
+_UNWEIGHTED = {
+    "mse": nn.functional.mse_loss,
+    "mae": nn.functional.l1_loss,
+    "huber": nn.functional.huber_loss,
+}
 
 
 class StopOnDivergence(Callback):
@@ -248,23 +256,28 @@ class RestoreOnInterrupt(Callback):
     def on_train_begin(self, net, **kwargs):
         self.interrupted_epoch_ = None
         self._in_epoch = False
-        self._snapshot = _state_copy(net.module_)
+        # The live tensors, and copies refreshed in place after every epoch
+        # (one pass over preallocated buffers, no state_dict per epoch).
+        state = net.module_.state_dict(keep_vars=True)
+        self._live = [tensor.detach() for tensor in state.values()]
+        self._snapshot = dict(
+            zip(state, (tensor.clone() for tensor in self._live), strict=True)
+        )
 
     def on_epoch_begin(self, net, **kwargs):
         self._in_epoch = True
 
     def on_epoch_end(self, net, **kwargs):
-        self._snapshot = _state_copy(net.module_)
+        with torch.no_grad():
+            for copy, live in zip(self._snapshot.values(), self._live, strict=True):
+                copy.copy_(live)
         self._in_epoch = False
 
     def on_train_end(self, net, **kwargs):
         if self._in_epoch:
             self.interrupted_epoch_ = len(net.history)
             net.module_.load_state_dict(self._snapshot)
-
-
-def _state_copy(module):
-    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+        del self._live  # no references to the module's tensors are kept
 
 
 class ValidationR2(Callback):

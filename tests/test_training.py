@@ -85,3 +85,20 @@ def test_predict_in_blocks_equals_row_by_row(monkeypatch):
     single = np.concatenate([model.predict(X[i : i + 1]) for i in range(23)])
     np.testing.assert_allclose(blocked, whole, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(single, whole, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["mse", "mae", "huber"])
+def test_unweighted_loss_equals_unit_weights(kind):
+    generator = torch.Generator().manual_seed(0)
+    y_pred = torch.randn(9, 2, generator=generator) * 3
+    y_true = torch.randn(9, 2, generator=generator)
+    loss = _training.WeightedLoss(kind)
+    torch.testing.assert_close(
+        loss(y_pred, y_true), loss(y_pred, (y_true, torch.ones(9)))
+    )
+    # Weights count: a zero weight removes a sample.
+    weights = torch.ones(9)
+    weights[0] = 0.0
+    torch.testing.assert_close(
+        loss(y_pred, (y_true, weights)), loss(y_pred[1:], y_true[1:])
+    )
