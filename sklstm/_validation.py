@@ -163,6 +163,46 @@ def has_missing_steps(X3: np.ndarray) -> bool:
     return bool((n_observed < X3.shape[1]).any())
 
 
+def _check_missing_layout(chunk: np.ndarray, start: int) -> np.ndarray:
+    """NaN mask of a chunk holding non-finite values, after checking its layout.
+
+    Raises ``ValueError`` for NaN in some but not all features of a step, NaN
+    after an observed step, a sample with no observed step, and infinity.
+    ``start`` is the chunk's first sample index (for the messages).
+    """
+    n_features = chunk.shape[2]
+    missing_values = np.isnan(chunk)
+    step_missing = missing_values.any(axis=2)
+    if n_features > 1 and not np.array_equal(step_missing, missing_values.all(axis=2)):
+        row, step = np.argwhere(step_missing & ~missing_values.all(axis=2))[0]
+        raise ValueError(
+            f"Sample {start + row} has NaN in some but not all features at "
+            f"step {step}. Only whole missing steps at the start of a "
+            f"sequence (missing history) are allowed; impute the others."
+        )
+    # A missing step after an observed one is a gap, not missing history.
+    gaps = step_missing[:, 1:] & ~step_missing[:, :-1]
+    if gaps.any():
+        row, step = np.argwhere(gaps)[0]
+        raise ValueError(
+            f"Sample {start + row} has NaN at step {step + 1} after observed "
+            f"steps. NaN is only allowed as leading padding (missing "
+            f"history); impute or interpolate gaps in the series first."
+        )
+    if step_missing.all(axis=1).any():
+        row = int(np.flatnonzero(step_missing.all(axis=1))[0])
+        raise ValueError(
+            f"Sample {start + row} has no observed step (all NaN). Drop it "
+            f"or give it at least one value."
+        )
+    if np.isinf(chunk).any():
+        raise ValueError(
+            "X contains infinity. Replace inf values (e.g. with "
+            "np.nan_to_num or by clipping) before fitting or predicting."
+        )
+    return missing_values
+
+
 def scan_sequences(X3: np.ndarray, *, with_stats: bool) -> SequenceStats:
     """Check the NaN layout of every sequence and (optionally) feature stats.
 
@@ -187,54 +227,31 @@ def scan_sequences(X3: np.ndarray, *, with_stats: bool) -> SequenceStats:
     shift = None
     for start in range(0, n_samples, rows):
         chunk = X3[start : start + rows]
-        if not with_stats and np.isfinite(chunk).all():
-            # The common case (no padding, no inf) in a single pass.
+        if np.isfinite(chunk).all():
+            # The common case (no padding, no inf): one pass, no layout checks.
             n_observed[start : start + len(chunk)] = n_timesteps
-            continue
-        missing_values = np.isnan(chunk)
-        step_missing = missing_values.any(axis=2)
-        if n_features > 1 and not np.array_equal(
-            step_missing, missing_values.all(axis=2)
-        ):
-            row, step = np.argwhere(step_missing & ~missing_values.all(axis=2))[0]
-            raise ValueError(
-                f"Sample {start + row} has NaN in some but not all features at "
-                f"step {step}. Only whole missing steps at the start of a "
-                f"sequence (missing history) are allowed; impute the others."
-            )
-        # A missing step after an observed one is a gap, not missing history.
-        gaps = step_missing[:, 1:] & ~step_missing[:, :-1]
-        if gaps.any():
-            row, step = np.argwhere(gaps)[0]
-            raise ValueError(
-                f"Sample {start + row} has NaN at step {step + 1} after observed "
-                f"steps. NaN is only allowed as leading padding (missing "
-                f"history); impute or interpolate gaps in the series first."
-            )
-        observed = n_timesteps - step_missing.sum(axis=1)
-        if (observed == 0).any():
-            row = int(np.flatnonzero(observed == 0)[0])
-            raise ValueError(
-                f"Sample {start + row} has no observed step (all NaN). Drop it "
-                f"or give it at least one value."
-            )
-        n_observed[start : start + len(chunk)] = observed
-        finite = np.where(missing_values, 0.0, chunk)
-        if not np.isfinite(finite).all():
-            raise ValueError(
-                "X contains infinity. Replace inf values (e.g. with "
-                "np.nan_to_num or by clipping) before fitting or predicting."
-            )
+            missing_values = None
+            observed_count = chunk.shape[0] * n_timesteps
+        else:
+            missing_values = _check_missing_layout(chunk, start)
+            observed = n_timesteps - missing_values.any(axis=2).sum(axis=1)
+            n_observed[start : start + len(chunk)] = observed
+            observed_count = int(observed.sum())
         if with_stats:
             # Shifted sums keep the variance accurate for large offsets
             # (e.g. a series around 1e6 with small changes).
             if shift is None:
-                first = ~missing_values[:, :, 0]
-                shift = chunk[first][0].astype(np.float64)
-            centred = np.where(missing_values, 0.0, chunk - shift)
+                if missing_values is None:
+                    first_step = chunk[0, 0]
+                else:
+                    first_step = chunk[~missing_values[:, :, 0]][0]
+                shift = first_step.astype(np.float64)
+            centred = chunk - shift  # float64
+            if missing_values is not None:
+                centred[missing_values] = 0.0
             total += centred.sum(axis=(0, 1))
-            total_sq += np.square(centred).sum(axis=(0, 1))
-            count += int(observed.sum())
+            total_sq += np.einsum("ijk,ijk->k", centred, centred)
+            count += observed_count
     if not with_stats:
         return SequenceStats(n_observed, None, None)
     mean_shifted = total / count

@@ -1,0 +1,69 @@
+"""Tests of the one-pass sequence scan in ``sklstm._validation``."""
+
+import numpy as np
+import pytest
+
+from sklstm import _validation
+from sklstm._validation import scan_sequences
+
+
+def _padded(rng, n=50, steps=6, features=2, dtype=np.float32):
+    X = rng.normal(loc=3.0, size=(n, steps, features)).astype(dtype)
+    lead = rng.integers(0, steps, size=n)  # leading missing steps per sample
+    for row, k in enumerate(lead):
+        X[row, :k] = np.nan
+    return X, steps - lead
+
+
+@pytest.mark.parametrize("chunk_values", [1 << 20, 24])  # one chunk / many
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_scan_stats_equal_float64_nan_statistics(monkeypatch, chunk_values, dtype):
+    monkeypatch.setattr(_validation, "_CHUNK_VALUES", chunk_values)
+    X, observed = _padded(np.random.default_rng(0), dtype=dtype)
+    X_before = X.copy()
+    stats = scan_sequences(X, with_stats=True)
+    flat = X.reshape(-1, X.shape[2]).astype(np.float64)
+    np.testing.assert_array_equal(stats.n_observed, observed)
+    np.testing.assert_allclose(stats.mean, np.nanmean(flat, axis=0), rtol=1e-12)
+    np.testing.assert_allclose(stats.std, np.nanstd(flat, axis=0), rtol=1e-10)
+    np.testing.assert_array_equal(X, X_before)  # the caller's array is untouched
+
+
+@pytest.mark.parametrize("chunk_values", [1 << 20, 24])
+def test_scan_without_padding_counts_every_step(monkeypatch, chunk_values):
+    monkeypatch.setattr(_validation, "_CHUNK_VALUES", chunk_values)
+    X = np.random.default_rng(1).normal(size=(30, 4, 3))
+    stats = scan_sequences(X, with_stats=True)
+    np.testing.assert_array_equal(stats.n_observed, np.full(30, 4))
+    np.testing.assert_allclose(stats.mean, X.mean(axis=(0, 1)), rtol=1e-12)
+    np.testing.assert_allclose(stats.std, X.std(axis=(0, 1)), rtol=1e-10)
+    assert scan_sequences(X, with_stats=False).mean is None
+
+
+def test_scan_variance_is_accurate_far_from_zero():
+    # Values around 1e6 with changes of about 1: a naive sum of squares in
+    # float64 would lose most digits of the variance.
+    rng = np.random.default_rng(2)
+    X = 1e6 + rng.normal(size=(200, 5, 1))
+    stats = scan_sequences(X, with_stats=True)
+    np.testing.assert_allclose(stats.std, X.std(), rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (lambda X: X.__setitem__((3, 2, 0), np.nan), "some but not all features"),
+        (lambda X: X.__setitem__((4, 2), np.nan), "NaN at step 2 after observed"),
+        (lambda X: X.__setitem__(5, np.nan), "Sample 5 has no observed step"),
+        (lambda X: X.__setitem__((6, 1, 1), np.inf), "infinity"),
+    ],
+)
+@pytest.mark.parametrize("chunk_values", [1 << 20, 8])
+def test_scan_names_the_bad_sample(monkeypatch, bad, message, chunk_values):
+    monkeypatch.setattr(_validation, "_CHUNK_VALUES", chunk_values)
+    X = np.random.default_rng(3).normal(size=(10, 4, 2))
+    bad(X)
+    with pytest.raises(ValueError, match=message):
+        scan_sequences(X, with_stats=True)
+    with pytest.raises(ValueError, match=message):
+        scan_sequences(X, with_stats=False)
