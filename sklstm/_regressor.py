@@ -701,11 +701,13 @@ default="adam"
             check_is_fitted(self, "net_")  # raises sklearn's NotFittedError
         X3 = check_sequences(self, X, reset=False)
         scaled = self._forward(X3, has_missing_steps=has_missing_steps(X3))
-        # One pass for the common case: every prediction within the training
-        # range is finite and needs no warning (NaN fails both comparisons).
-        in_range = (
-            (scaled >= self._extrapolation_low) & (scaled <= self._extrapolation_high)
-        ).all()
+        # The common case: every prediction lies within the training range,
+        # so it is finite and needs no warning (NaN fails both comparisons).
+        low, high = self._extrapolation_low, self._extrapolation_high
+        if len(low) == 1:  # two reductions, no temporaries
+            in_range = scaled.min() >= low[0] and scaled.max() <= high[0]
+        else:
+            in_range = ((scaled >= low) & (scaled <= high)).all()
         pred = scaled * self.y_scale_ + self.y_mean_  # float64 from here on
         reference = self._reference(X3)
         if reference is not None:

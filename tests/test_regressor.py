@@ -935,6 +935,43 @@ def test_extrapolation_warning_in_level_mode(even_data):
     assert pred[0] > 400
 
 
+@pytest.mark.parametrize("n_outputs", [1, 2])
+def test_extrapolation_check_uses_each_outputs_own_range(
+    multi_data, monkeypatch, n_outputs
+):
+    X, y = multi_data
+    # exp(y) is skewed: its scaled range reaches much further up than y's.
+    Y = np.column_stack([y, np.exp(y)])[:, :n_outputs]
+    model = LSTMRegressor(
+        hidden_size=4, max_epochs=2, target_mode="level", random_state=0
+    ).fit(X, Y)
+    low, high = model._extrapolation_low, model._extrapolation_high
+    assert low.shape == high.shape == (n_outputs,)
+    if n_outputs == 2:
+        assert high[0] + 1.0 < high[1]
+
+    def predict_with(scaled):
+        monkeypatch.setattr(
+            model, "_forward", lambda X3, has_missing_steps=None: scaled
+        )
+        return model.predict(X[:2])
+
+    # Just inside the bounds (standardised targets: low < 0 < high).
+    inside = np.vstack([0.99 * low, 0.99 * high]).astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ExtrapolationWarning)
+        assert np.isfinite(predict_with(inside)).all()
+    outside = inside.copy()
+    # Only the first output leaves its range (still inside the second's).
+    outside[1, 0] = high[0] + 1.0
+    with pytest.warns(ExtrapolationWarning, match="1 of 2 predictions"):
+        predict_with(outside)
+    overflow = inside.copy()
+    overflow[0, 0] = np.nan
+    with pytest.raises(ValueError, match="non-finite predictions"):
+        predict_with(overflow)
+
+
 # ------------------------------------------------------ sklearn ecosystem
 
 
