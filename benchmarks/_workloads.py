@@ -56,7 +56,7 @@ class Config:
     full: bool = False
     w1_repeats: int = 7
     w2_windows: int = 20_000
-    w2_repeats: int = 3
+    w2_repeats: int = 5
     w2_predict_repeats: int = 5
     w3_calls: int = 200
     mem_steps: int = 1_000_000
