@@ -78,6 +78,7 @@ _REGRESSOR_DERIVED = (
     "net_",
     "_extrapolation_low",
     "_extrapolation_high",
+    "_prediction_floats",
 )
 
 _ARRAY_DTYPES = {

@@ -972,6 +972,30 @@ def test_extrapolation_check_uses_each_outputs_own_range(
         predict_with(overflow)
 
 
+@pytest.mark.parametrize(
+    "target_mode, n_outputs", [("delta", 1), ("level", 1), ("level", 2)]
+)
+def test_small_predictions_unscale_bit_identically(multi_data, target_mode, n_outputs):
+    # predict unscales up to _SMALL_OUTPUT values on Python floats; the
+    # result must equal the numpy path exactly, including the range verdict.
+    X, y = multi_data
+    Y = np.column_stack([y, np.exp(y)])[:, :n_outputs]
+    model = LSTMRegressor(
+        hidden_size=4, max_epochs=1, target_mode=target_mode, random_state=0
+    ).fit(X, Y)
+    rng = np.random.default_rng(5)
+    X3 = X[:6]
+    for spread in (0.5, 10.0):  # inside the range, and partly far outside
+        scaled = (spread * rng.standard_normal((6, n_outputs))).astype(np.float32)
+        small, small_in_range = model._unscale_small(scaled, X3)
+        full, full_in_range = model._unscale(scaled, X3)
+        assert small.dtype == full.dtype == np.float64
+        np.testing.assert_array_equal(small, full)
+        assert small_in_range == full_in_range == (spread < 1)
+    scaled[0, 0] = np.nan
+    assert model._unscale_small(scaled, X3)[1] is False
+
+
 # ------------------------------------------------------ sklearn ecosystem
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sklstm import _validation
-from sklstm._validation import scan_sequences
+from sklstm._validation import has_missing_steps, scan_sequences
 
 
 def _padded(rng, n=50, steps=6, features=2, dtype=np.float32):
@@ -67,3 +67,23 @@ def test_scan_names_the_bad_sample(monkeypatch, bad, message, chunk_values):
         scan_sequences(X, with_stats=True)
     with pytest.raises(ValueError, match=message):
         scan_sequences(X, with_stats=False)
+
+
+@pytest.mark.parametrize("n_samples", [2, 40])  # below and above _SMALL_VALUES
+def test_has_missing_steps_small_and_large_input_agree(n_samples):
+    assert (n_samples * 3 <= _validation._SMALL_VALUES) == (n_samples == 2)
+    X = np.random.default_rng(4).normal(size=(n_samples, 3, 1))
+    assert has_missing_steps(X) is False
+    padded = X.copy()
+    padded[1, 0] = np.nan
+    assert has_missing_steps(padded) is True
+    gap = X.copy()
+    gap[1, 1] = np.nan
+    with pytest.raises(ValueError, match="after observed steps"):
+        has_missing_steps(gap)
+    infinite = X.copy()
+    infinite[0, 2] = -np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        has_missing_steps(infinite)
+    strided = np.asfortranarray(X)[:, ::-1]  # a non-contiguous view
+    assert has_missing_steps(strided) is False
