@@ -58,7 +58,7 @@ class Config:
     w2_windows: int = 20_000
     w2_repeats: int = 5
     w2_predict_repeats: int = 5
-    w3_calls: int = 200
+    w3_calls: int = 2000
     mem_steps: int = 1_000_000
     mem_timeout: float = 180.0
     import_repeats: int = 3
@@ -435,7 +435,7 @@ def w3(cfg: Config) -> list[Row]:
     ]
     if DEFAULT_THREADS != 1:
         contenders.append(Contender("predict@1", partial(sk.predict, window), 1))
-    times = per_call_blocks(contenders, n_calls=cfg.w3_calls, n_blocks=5)
+    times = per_call_blocks(contenders, n_calls=cfg.w3_calls, n_blocks=20, warmup=200)
     ms = {k: 1e3 * median(v) for k, v in times.items()}
     bt, _, by = best_threads(times, "bare")
     t_bare = 1e3 * by[bt]
