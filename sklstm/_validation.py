@@ -171,8 +171,10 @@ def has_missing_steps(X3: np.ndarray) -> bool:
     return bool((n_observed < X3.shape[1]).any())
 
 
-def _check_missing_layout(chunk: np.ndarray, start: int) -> np.ndarray:
-    """NaN mask of a chunk holding non-finite values, after checking its layout.
+def _check_missing_layout(
+    chunk: np.ndarray, start: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """NaN mask and observed steps per sample of a chunk with non-finite values.
 
     Raises ``ValueError`` for NaN in some but not all features of a step, NaN
     after an observed step, a sample with no observed step, and infinity.
@@ -197,8 +199,9 @@ def _check_missing_layout(chunk: np.ndarray, start: int) -> np.ndarray:
             f"steps. NaN is only allowed as leading padding (missing "
             f"history); impute or interpolate gaps in the series first."
         )
-    if step_missing.all(axis=1).any():
-        row = int(np.flatnonzero(step_missing.all(axis=1))[0])
+    observed = chunk.shape[1] - step_missing.sum(axis=1)
+    if (observed == 0).any():
+        row = int(np.flatnonzero(observed == 0)[0])
         raise ValueError(
             f"Sample {start + row} has no observed step (all NaN). Drop it "
             f"or give it at least one value."
@@ -208,7 +211,7 @@ def _check_missing_layout(chunk: np.ndarray, start: int) -> np.ndarray:
             "X contains infinity. Replace inf values (e.g. with "
             "np.nan_to_num or by clipping) before fitting or predicting."
         )
-    return missing_values
+    return missing_values, observed
 
 
 def scan_sequences(X3: np.ndarray, *, with_stats: bool) -> SequenceStats:
@@ -241,8 +244,7 @@ def scan_sequences(X3: np.ndarray, *, with_stats: bool) -> SequenceStats:
             missing_values = None
             observed_count = chunk.shape[0] * n_timesteps
         else:
-            missing_values = _check_missing_layout(chunk, start)
-            observed = n_timesteps - missing_values.any(axis=2).sum(axis=1)
+            missing_values, observed = _check_missing_layout(chunk, start)
             n_observed[start : start + len(chunk)] = observed
             observed_count = int(observed.sum())
         if with_stats:
