@@ -577,10 +577,9 @@ default="adam"
         return net
 
     def _num_threads(self, X3, rows_per_batch):
-        from ._training import choose_num_threads
-
+        _, training = _torch_and_training()
         n_samples, n_timesteps, n_features = X3.shape
-        return choose_num_threads(
+        return training.choose_num_threads(
             self.n_threads,
             min(n_samples, rows_per_batch),
             n_timesteps,
@@ -776,20 +775,16 @@ default="adam"
         module = self.net_.module_
         if module.training:
             module.eval()
-        n_samples, n_timesteps, n_features = X3.shape
+        n_samples = len(X3)
         block_rows = training.predict_block_rows(
             self.hidden_size, 2 if self.bidirectional else 1
         )
-        n_threads = training.choose_num_threads(
-            self.n_threads,
-            min(n_samples, block_rows),
-            n_timesteps,
-            self.hidden_size,
-            n_features,
-        )
         hint = None if has_missing_steps else False
         outputs = []
-        with torch.inference_mode(), training.torch_threads(n_threads):
+        with (
+            torch.inference_mode(),
+            training.torch_threads(self._num_threads(X3, block_rows)),
+        ):
             # Batches are scaled one at a time, so a long strided window view
             # is never materialised in full.
             for start in range(0, n_samples, block_rows):
@@ -834,6 +829,9 @@ default="adam"
 _FUSED_SUPPORT: dict = {}
 
 
+_TORCH_MODULES: list = []
+
+
 def _torch_and_training():
     """torch and sklstm._training, imported on first use (import sklstm stays light)."""
     if not _TORCH_MODULES:
@@ -843,9 +841,6 @@ def _torch_and_training():
 
         _TORCH_MODULES.extend((torch, _training))
     return _TORCH_MODULES
-
-
-_TORCH_MODULES: list = []
 
 
 def _fused_adam_supported(device):
