@@ -19,6 +19,7 @@ import time
 import warnings
 
 import torch
+from _baselines import PlainLSTM
 from _harness import (
     DEFAULT_THREADS,
     Contender,
@@ -29,19 +30,6 @@ from _harness import (
 from torch import nn
 
 BATCH, STEPS, FEATURES, HIDDEN = 256, 48, 3, 64
-
-
-class NativeLSTM(nn.Module):
-    """``nn.LSTM`` and a linear head on the last hidden state (what sklstm runs)."""
-
-    def __init__(self):
-        super().__init__()
-        self.lstm = nn.LSTM(FEATURES, HIDDEN, batch_first=True)
-        self.head = nn.Linear(HIDDEN, 1)
-
-    def forward(self, x):
-        _, (h, _) = self.lstm(x)
-        return self.head(h[-1])
 
 
 class LoopLSTM(nn.Module):
@@ -117,16 +105,20 @@ def variants(use_compile: bool):
         out.append((label, train, infer, threads, first))
 
     for threads in sorted({1, DEFAULT_THREADS}):
-        add(f"nn.LSTM (oneDNN default), {threads} thr", NativeLSTM(), threads)
+        add(
+            f"nn.LSTM (oneDNN default), {threads} thr",
+            PlainLSTM(FEATURES, HIDDEN),
+            threads,
+        )
     add(
         f"nn.LSTM, oneDNN off, {DEFAULT_THREADS} thr",
-        NativeLSTM(),
+        PlainLSTM(FEATURES, HIDDEN),
         DEFAULT_THREADS,
         wrap=_no_onednn,
     )
     add(
         f"nn.LSTM, foreach Adam (not fused), {DEFAULT_THREADS} thr",
-        NativeLSTM(),
+        PlainLSTM(FEATURES, HIDDEN),
         DEFAULT_THREADS,
         fused=False,
     )
@@ -137,7 +129,7 @@ def variants(use_compile: bool):
     )
     if use_compile:
         for label, model in (
-            ("torch.compile(nn.LSTM model)", NativeLSTM()),
+            ("torch.compile(nn.LSTM model)", PlainLSTM(FEATURES, HIDDEN)),
             ("torch.compile(Python loop)", LoopLSTM()),
         ):
             try:
