@@ -935,16 +935,25 @@ def test_extrapolation_warning_in_level_mode(even_data):
     assert pred[0] > 400
 
 
+def _fit_skewed_outputs(multi_data, n_outputs, target_mode):
+    """A one-epoch model on y and, for two outputs, exp(y) as well.
+
+    exp(y) is skewed: its scaled range reaches much further up than y's, so
+    the two outputs have different extrapolation bounds.
+    """
+    X, y = multi_data
+    Y = np.column_stack([y, np.exp(y)])[:, :n_outputs]
+    return LSTMRegressor(
+        hidden_size=4, max_epochs=1, target_mode=target_mode, random_state=0
+    ).fit(X, Y)
+
+
 @pytest.mark.parametrize("n_outputs", [1, 2])
 def test_extrapolation_check_uses_each_outputs_own_range(
     multi_data, monkeypatch, n_outputs
 ):
-    X, y = multi_data
-    # exp(y) is skewed: its scaled range reaches much further up than y's.
-    Y = np.column_stack([y, np.exp(y)])[:, :n_outputs]
-    model = LSTMRegressor(
-        hidden_size=4, max_epochs=2, target_mode="level", random_state=0
-    ).fit(X, Y)
+    X, _ = multi_data
+    model = _fit_skewed_outputs(multi_data, n_outputs, "level")
     low, high = model._extrapolation_low, model._extrapolation_high
     assert low.shape == high.shape == (n_outputs,)
     if n_outputs == 2:
@@ -978,11 +987,8 @@ def test_extrapolation_check_uses_each_outputs_own_range(
 def test_small_predictions_unscale_bit_identically(multi_data, target_mode, n_outputs):
     # predict unscales up to _SMALL_OUTPUT values on Python floats; the
     # result must equal the numpy path exactly, including the range verdict.
-    X, y = multi_data
-    Y = np.column_stack([y, np.exp(y)])[:, :n_outputs]
-    model = LSTMRegressor(
-        hidden_size=4, max_epochs=1, target_mode=target_mode, random_state=0
-    ).fit(X, Y)
+    X, _ = multi_data
+    model = _fit_skewed_outputs(multi_data, n_outputs, target_mode)
     rng = np.random.default_rng(5)
     X3 = X[:6]
     for spread in (0.5, 10.0):  # inside the range, and partly far outside
