@@ -7,24 +7,20 @@ training loop (callbacks, early stopping, history, progress bar).
 
 from __future__ import annotations
 
-import warnings
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.utils import check_random_state
+from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
-from ._exceptions import ExtrapolationWarning
-from ._validation import check_sequences, has_missing_steps, scan_sequences
-
-_OPTIMIZERS = {"adam", "adamw", "sgd", "rmsprop"}
-# Predictions (rows x outputs) up to this count are unscaled on Python floats.
-_SMALL_OUTPUT = 32
+from ._base import BaseSequenceModel, _check_vectors
+from ._scaling import target_scaling
+from ._state import Fitted
+from ._validation import check_sequences
 
 
-class LSTMRegressor(RegressorMixin, BaseEstimator):
+class LSTMRegressor(RegressorMixin, BaseSequenceModel):
     """Recurrent neural network regressor (LSTM or GRU) for sequences.
 
     Takes sequences ``(n_samples, n_timesteps, n_features)`` (or 2-D
@@ -158,6 +154,21 @@ default="adam"
         Number of epochs run (over all calls to ``fit`` with warm start).
     n_samples_skipped_ : int
         Training samples left out by ``min_observed_steps``.
+    x_mean_ : ndarray of shape (n_features,)
+        Mean of each input feature over the observed training steps (zeros
+        when ``scale=False``); inputs are fed to the network as
+        ``(X - x_mean_) / x_scale_``.
+    x_scale_ : ndarray of shape (n_features,)
+        Standard deviation of each input feature (1 for constant features,
+        ones when ``scale=False``).
+    y_mean_ : ndarray of shape (n_outputs_,)
+        Mean of each training target as the network learns it (the change
+        from the last observed value in ``"delta"`` mode).
+    y_scale_ : ndarray of shape (n_outputs_,)
+        Standard deviation of each learned target (1 when constant or
+        ``scale=False``).
+    device_ : str
+        The torch device the network runs on (``device`` resolved).
 
     See Also
     --------
@@ -175,37 +186,21 @@ default="adam"
     """
 
     _parameter_constraints: dict = {
-        "hidden_size": [Interval(Integral, 1, None, closed="left")],
-        "num_layers": [Interval(Integral, 1, None, closed="left")],
-        "cell": [StrOptions({"lstm", "gru"})],
-        "bidirectional": ["boolean"],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "activation": [StrOptions({"tanh", "relu"})],
-        "head_size": [Interval(Integral, 1, None, closed="left"), None],
+        **BaseSequenceModel._parameter_constraints,
         "target_mode": [StrOptions({"auto", "level", "delta"})],
         "target_feature": [Interval(Integral, 0, None, closed="left")],
-        "scale": ["boolean"],
-        "min_observed_steps": [Interval(Integral, 1, None, closed="left")],
         "loss": [StrOptions({"mse", "mae", "huber"})],
-        "optimizer": [StrOptions(_OPTIMIZERS), callable],
-        "lr": [Interval(Real, 0, None, closed="neither")],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "lr_schedule": [StrOptions({"plateau", "cosine"}), None],
-        "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "random_state": ["random_state"],
-        "warm_start": ["boolean"],
-        "verbose": ["verbose"],
-        "device": [StrOptions({"cpu", "cuda", "auto"})],
-        "callbacks": [list, None],
-        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
     }
+
+    _fitted_state = BaseSequenceModel._fitted_state + (
+        Fitted("n_outputs_", "int"),
+        Fitted("target_mode_", "str"),
+        Fitted("y_mean_", "array"),
+        Fitted("y_scale_", "array"),
+        Fitted("_y_is_1d", "bool"),
+        Fitted("_scaled_target_min", "array"),
+        Fitted("_scaled_target_max", "array"),
+    )
 
     def __init__(
         self,
@@ -321,369 +316,58 @@ default="adam"
         continuing = hasattr(self, "net_")
         return self._fit(X, y, sample_weight, continuing=continuing, epochs=1)
 
-    def _fit(self, X, y, sample_weight, *, continuing, epochs):
-        X3, y = check_sequences(self, X, reset=not continuing, y=y)
+    def _learned_targets(self, X3, y, *, used, continuing):
         y2 = np.asarray(y, dtype=np.float64)
         y_is_1d = y2.ndim == 1
         y2 = y2.reshape(len(y2), -1)
-        if continuing:
-            if y2.shape[1] != self.n_outputs_:
-                raise ValueError(
-                    f"y has {y2.shape[1]} output(s), but this estimator was "
-                    f"fitted with {self.n_outputs_}; refit without warm_start."
-                )
-        sample_weight = (
-            None
-            if sample_weight is None
-            else _check_sample_weight(sample_weight, X3, ensure_non_negative=True)
-        )
-        stats = scan_sequences(X3, with_stats=not continuing)
-        used = np.flatnonzero(stats.n_observed >= self.min_observed_steps)
-        if len(used) == 0:
+        if continuing and y2.shape[1] != self.n_outputs_:
             raise ValueError(
-                f"No sample has min_observed_steps={self.min_observed_steps} "
-                f"observed steps; lower min_observed_steps or use longer windows."
+                f"y has {y2.shape[1]} output(s), but this estimator was "
+                f"fitted with {self.n_outputs_}; refit without warm_start."
             )
-
         if not continuing:
             self._y_is_1d = y_is_1d
             self.n_outputs_ = y2.shape[1]
             self.target_mode_ = self._resolve_target_mode(X3.shape[2])
-            self._set_input_scaling(stats)
-        reference = self._reference(X3)
-        target = y2 - reference[:, None] if reference is not None else y2
+        target = y2
+        if self.target_mode_ == "delta":
+            # The last step is always observed (NaN is only leading padding).
+            target = (
+                y2 - np.asarray(X3[:, -1, self.target_feature], np.float64)[:, None]
+            )
         if not continuing:
-            self._set_target_scaling(target[used])
-        scaled_target = (target - self.y_mean_) / self.y_scale_
-        self.n_samples_skipped_ = len(X3) - len(used)
+            (
+                self.y_mean_,
+                self.y_scale_,
+                self._scaled_target_min,
+                self._scaled_target_max,
+            ) = target_scaling(target[used], scale=self.scale)
+        return (target - self.y_mean_) / self.y_scale_
 
-        from ._training import SequenceDataset
-
-        dataset = SequenceDataset(
-            X3,
-            self.x_mean_,
-            self.x_scale_,
-            y=scaled_target[used],
-            sample_weight=None if sample_weight is None else sample_weight[used],
-            rows=None if len(used) == len(X3) else used,
-        )
-        has_missing_steps = bool((stats.n_observed[used] < X3.shape[1]).any())
-        self._run_training(
-            dataset,
-            continuing=continuing,
-            epochs=epochs,
-            has_missing_steps=has_missing_steps,
-        )
-        return self
-
-    def _resolve_target_mode(self, n_features):
+    def _check_parameter_combinations(self, n_features):
+        super()._check_parameter_combinations(n_features)
         if self.target_feature >= n_features:
             raise ValueError(
                 f"target_feature={self.target_feature} but X has only "
                 f"{n_features} feature(s) per step."
             )
+
+    def _resolve_target_mode(self, n_features):
         if self.target_mode == "auto":
             return "delta" if n_features == 1 else "level"
         return self.target_mode
 
-    def _reference(self, X3):
-        if self.target_mode_ != "delta":
-            return None
-        # The last step is always observed (NaN is only allowed as leading
-        # padding), so this is the most recent value of the target feature.
-        return np.asarray(X3[:, -1, self.target_feature], dtype=np.float64)
+    def _make_predictor(self):
+        from ._predictor import Predictor
 
-    def _set_input_scaling(self, stats):
-        n_features = len(stats.mean)
-        if self.scale:
-            self.x_mean_ = stats.mean
-            # sklearn's StandardScaler convention: constant features keep scale 1.
-            self.x_scale_ = np.where(stats.std > 0, stats.std, 1.0)
-        else:
-            self.x_mean_ = np.zeros(n_features)
-            self.x_scale_ = np.ones(n_features)
+        return Predictor(self)
 
-    def _set_target_scaling(self, target):
-        if self.scale:
-            self.y_mean_ = target.mean(axis=0)
-            std = target.std(axis=0)
-            self.y_scale_ = np.where(std > 0, std, 1.0)
-        else:
-            self.y_mean_ = np.zeros(target.shape[1])
-            self.y_scale_ = np.ones(target.shape[1])
-        scaled = (target - self.y_mean_) / self.y_scale_
-        self._scaled_target_min = scaled.min(axis=0)
-        self._scaled_target_max = scaled.max(axis=0)
-        self._derive_prediction_constants()
-
-    def _derive_prediction_constants(self):
-        """Arrays predict needs on every call, derived once from fitted state."""
-        # Predictions of the scaled target beyond half the training range on
-        # either side count as extrapolation.
-        low, high = self._scaled_target_min, self._scaled_target_max
-        margin = 0.5 * np.maximum(high - low, 1.0)
-        self._extrapolation_low = low - margin
-        self._extrapolation_high = high + margin
-        # The same numbers as Python floats, per output, for small predictions.
-        self._prediction_floats = tuple(
-            zip(
-                self._extrapolation_low.tolist(),
-                self._extrapolation_high.tolist(),
-                np.broadcast_to(self.y_scale_, low.shape).tolist(),
-                np.broadcast_to(self.y_mean_, low.shape).tolist(),
-                strict=True,
-            )
-        )
-
-    def _draw_seed(self):
-        # One draw per fresh fit: an int random_state always gives the same
-        # seed; None or a RandomState instance advance as in sklearn.
-        self._seed_ = int(check_random_state(self.random_state).randint(2**31 - 1))
-        return self._seed_
-
-    def _build_net(self, n_features, seed, n_timesteps=1):
-        import torch
-        from skorch.callbacks import (
-            EarlyStopping,
-            GradientNormClipping,
-            LRScheduler,
-            ProgressBar,
-        )
-
-        from ._module import SequenceRegressorModule
-        from ._training import (
-            BatchIterator,
-            RestoreOnInterrupt,
-            SequenceNet,
-            StopOnDivergence,
-            TailSplit,
-            ValidationR2,
-            WeightedLoss,
-            chunk_rows,
-        )
-
-        if self.activation == "relu" and self.cell != "lstm":
-            raise ValueError(
-                "activation='relu' is only implemented for cell='lstm'; use "
-                "activation='tanh' with cell='gru'."
-            )
-        optimizer = self.optimizer
-        optimizer_kwargs = {"optimizer__weight_decay": self.weight_decay}
-        if isinstance(optimizer, str):
-            optimizer = {
-                "adam": torch.optim.Adam,
-                "adamw": torch.optim.AdamW,
-                "sgd": torch.optim.SGD,
-                "rmsprop": torch.optim.RMSprop,
-            }[optimizer]
-            if self.optimizer in ("adam", "adamw") and _fused_adam_supported(
-                self.device_
-            ):
-                # One fused kernel per step instead of ~6 ops per parameter:
-                # the same update, 25-30% less time on small networks.
-                optimizer_kwargs["optimizer__fused"] = True
-        device = self.device_
-
-        monitor = "valid_loss" if self.early_stopping else "train_loss"
-        callbacks = [
-            ("restore_on_interrupt", RestoreOnInterrupt()),
-            ("stop_on_divergence", StopOnDivergence()),
-        ]
-        if self.early_stopping:
-            callbacks.append(("valid_r2", ValidationR2()))
-            callbacks.append(
-                (
-                    "early_stopping",
-                    EarlyStopping(
-                        monitor="valid_loss",
-                        patience=self.n_iter_no_change,
-                        threshold=self.tol,
-                        threshold_mode="abs",
-                        load_best=True,
-                        sink=print if self.verbose else _silent,
-                    ),
-                )
-            )
-        if self.lr_schedule == "plateau":
-            callbacks.append(
-                (
-                    "lr_schedule",
-                    LRScheduler(
-                        policy="ReduceLROnPlateau",
-                        monitor=monitor,
-                        patience=max(1, self.n_iter_no_change // 2),
-                        factor=0.5,
-                    ),
-                )
-            )
-        elif self.lr_schedule == "cosine":
-            callbacks.append(
-                (
-                    "lr_schedule",
-                    LRScheduler(policy="CosineAnnealingLR", T_max=self.max_epochs),
-                )
-            )
-        if self.clip_grad_norm is not None:
-            callbacks.append(
-                ("clip_grad_norm", GradientNormClipping(self.clip_grad_norm))
-            )
-        if self.verbose:
-            callbacks.append(("progress_bar", ProgressBar()))
-        for i, callback in enumerate(self.callbacks or []):
-            callbacks.append((f"user_{i}", callback))
-
-        net = _make_net(
-            SequenceNet,
-            dict(
-                module=SequenceRegressorModule,
-                module__input_size=n_features,
-                module__output_size=self.n_outputs_,
-                module__hidden_size=self.hidden_size,
-                module__num_layers=self.num_layers,
-                module__cell=self.cell,
-                module__bidirectional=self.bidirectional,
-                module__dropout=self.dropout,
-                module__activation=self.activation,
-                module__head_size=self.head_size,
-                criterion=WeightedLoss,
-                criterion__kind=self.loss,
-                optimizer=optimizer,
-                **optimizer_kwargs,
-                lr=self.lr,
-                max_epochs=self.max_epochs,
-                batch_size=self.batch_size,
-                iterator_train=BatchIterator,
-                iterator_train__shuffle=self.shuffle,
-                iterator_train__seed=seed,
-                iterator_valid=BatchIterator,
-                train_split=TailSplit(self.validation_fraction)
-                if self.early_stopping
-                else None,
-                callbacks=callbacks,
-                device=device,
-                verbose=self.verbose,
-            ),
-            verbose=self.verbose,
-            validating=self.early_stopping,
-        )
-        # An instance attribute (not a constructor argument): skorch would
-        # otherwise route it to the module.
-        net.max_chunk_rows = chunk_rows(
-            n_timesteps,
-            self.hidden_size,
-            self.num_layers,
-            2 if self.bidirectional else 1,
-        )
-        return net
-
-    def _num_threads(self, X3, rows_per_batch):
-        _, training = _torch_and_training()
-        n_samples, n_timesteps, n_features = X3.shape
-        return training.choose_num_threads(
-            self.n_threads,
-            min(n_samples, rows_per_batch),
-            n_timesteps,
-            self.hidden_size,
-            n_features,
-        )
-
-    def _resolve_device(self):
-        import torch
-
-        device = self.device
-        if device == "auto":
-            device = "cuda" if torch.cuda.is_available() else "cpu"
-        elif device == "cuda" and not torch.cuda.is_available():
-            raise ValueError(
-                "device='cuda' but torch finds no CUDA device; use device='cpu' "
-                "or device='auto'."
-            )
-        self.device_ = device
-
-    def _run_training(self, dataset, *, continuing, epochs, has_missing_steps):
-        import torch
-
-        from ._training import torch_threads
-
-        seed = self._seed_ if continuing else self._draw_seed()
-        if not continuing:
-            self._resolve_device()
-        on_cuda = self.device_.startswith("cuda")
-        cuda_devices = [torch.cuda.current_device()] if on_cuda else []
-        with (
-            torch.random.fork_rng(devices=cuda_devices),
-            torch_threads(self._num_threads(dataset.X3, self.batch_size)),
-        ):
-            # Seeding inside fork_rng keeps the caller's torch RNGs untouched
-            # (CPU, and the CUDA device in use); the epoch counter makes each
-            # warm-start/partial_fit call draw fresh but reproducible dropout
-            # and shuffling.
-            n_done = len(self.net_.history) if continuing else 0
-            torch.random.default_generator.manual_seed(seed + n_done)
-            if on_cuda:
-                torch.cuda.manual_seed(seed + n_done)
-            if not continuing:
-                self.net_ = self._build_net(
-                    dataset.X3.shape[2], seed, n_timesteps=dataset.X3.shape[1]
-                )
-                self.net_.initialize()
-            else:
-                # skorch stores iterator arguments as plain attributes; its
-                # set_params refuses to change them on an initialized net.
-                self.net_.iterator_train__seed = seed + n_done
-            try:
-                # skorch hands fit params to every module call: with no
-                # leading NaN anywhere, the module skips its per-batch test.
-                self.net_.partial_fit(
-                    dataset,
-                    None,
-                    epochs=epochs,
-                    has_missing_steps=None if has_missing_steps else False,
-                )
-            except Exception:
-                # A failed fit (e.g. divergence) leaves weights that would
-                # predict NaN: the estimator goes back to unfitted.
-                del self.net_
-                raise
-            self._finish_interrupted_epoch()
-            self._collect_history()
-
-    def _finish_interrupted_epoch(self):
-        restorer = dict(self.net_.callbacks_)["restore_on_interrupt"]
-        epoch = restorer.interrupted_epoch_
-        if epoch is None:
-            return
-        history = self.net_.history
-        if len(history) and "train_loss" not in history[-1]:
-            history.pop()
-        warnings.warn(
-            f"Training was interrupted (KeyboardInterrupt) during epoch {epoch}; "
-            f"the model keeps the weights of the last finished epoch "
-            f"({epoch - 1}) and can be used or trained further.",
-            UserWarning,
-            stacklevel=4,
-        )
-
-    def _collect_history(self):
-        history = self.net_.history
-        self.loss_curve_ = (
-            [float(v) for v in history[:, "train_loss"]] if len(history) else []
-        )
-        self.n_iter_ = len(history)
-        if self.early_stopping and len(history):
-            self.validation_loss_curve_ = [float(v) for v in history[:, "valid_loss"]]
-            self.validation_scores_ = [
-                float(row.get("valid_r2", np.nan)) for row in history
-            ]
-            # skorch's EarlyStopping restores the last epoch that improved by
-            # more than tol, which is not always the argmin of the curve.
-            stopper = dict(self.net_.callbacks_)["early_stopping"]
-            best = getattr(stopper, "best_epoch_", None)
-            self.best_epoch_ = int(best) if best is not None else self.n_iter_
-        else:
-            self.validation_loss_curve_ = []
-            self.validation_scores_ = []
-            self.best_epoch_ = self.n_iter_
+    def _check_restored(self):
+        super()._check_restored()
+        if self.target_mode_ not in ("level", "delta"):
+            raise ValueError(f"target_mode_ is {self.target_mode_!r}")
+        names = ("y_mean_", "y_scale_", "_scaled_target_min", "_scaled_target_max")
+        _check_vectors(self, names, self.n_outputs_)
 
     # -------------------------------------------------------------- predict
 
@@ -711,108 +395,12 @@ default="adam"
         if not hasattr(self, "net_"):
             check_is_fitted(self, "net_")  # raises sklearn's NotFittedError
         X3 = check_sequences(self, X, reset=False)
-        scaled = self._forward(X3, has_missing_steps=has_missing_steps(X3))
-        if scaled.size <= _SMALL_OUTPUT:
-            pred, in_range = self._unscale_small(scaled, X3)
-        else:
-            pred, in_range = self._unscale(scaled, X3)
+        predictor = self._predictor
+        scaled = predictor.forward(X3, n_threads=self.n_threads)
+        pred, in_range = predictor.unscale(scaled, X3)
         if not in_range:
-            self._warn_if_extrapolating(scaled)
-            if not np.isfinite(pred).all():
-                raise ValueError(
-                    "The network produced non-finite predictions (overflow). "
-                    "Check the input scale against the training data, or "
-                    "refit with scale=True and a lower lr."
-                )
+            predictor.check_out_of_range(scaled, pred)
         return pred[:, 0] if self._y_is_1d else pred
-
-    def _unscale(self, scaled, X3):
-        """Predictions in target units (float64) and whether all are in range.
-
-        In range means within the extrapolation bounds of the training
-        targets, which also means finite (NaN fails both comparisons).
-        """
-        low, high = self._extrapolation_low, self._extrapolation_high
-        if len(low) == 1:  # two reductions, no temporaries
-            in_range = scaled.min() >= low[0] and scaled.max() <= high[0]
-        else:
-            in_range = ((scaled >= low) & (scaled <= high)).all()
-        pred = scaled * self.y_scale_ + self.y_mean_  # float64 from here on
-        reference = self._reference(X3)
-        if reference is not None:
-            pred += reference[:, None]
-        return pred, bool(in_range)
-
-    def _unscale_small(self, scaled, X3):
-        """:meth:`_unscale` on Python floats, for a handful of predictions.
-
-        Right after a forward pass each numpy call costs 5-20 us (cold
-        caches), several times the arithmetic on a few floats; this path
-        does the same IEEE float64 operations in the same order, so its
-        results are bit-identical (tested).
-        """
-        rows = scaled.tolist()
-        constants = self._prediction_floats
-        in_range = all(
-            low <= v <= high
-            for row in rows
-            for v, (low, high, _, _) in zip(row, constants, strict=True)
-        )
-        pred = [
-            [
-                v * scale + mean
-                for v, (_, _, scale, mean) in zip(row, constants, strict=True)
-            ]
-            for row in rows
-        ]
-        if self.target_mode_ == "delta":
-            last = X3[:, -1, self.target_feature].tolist()
-            pred = [[p + ref for p in row] for row, ref in zip(pred, last, strict=True)]
-        return np.array(pred, dtype=np.float64), in_range
-
-    def _forward(self, X3, has_missing_steps=None):
-        torch, training = _torch_and_training()
-        module = self.net_.module_
-        if module.training:
-            module.eval()
-        n_samples = len(X3)
-        block_rows = training.predict_block_rows(
-            self.hidden_size, 2 if self.bidirectional else 1
-        )
-        hint = None if has_missing_steps else False
-        outputs = []
-        with (
-            torch.inference_mode(),
-            training.torch_threads(self._num_threads(X3, block_rows)),
-        ):
-            # Batches are scaled one at a time, so a long strided window view
-            # is never materialised in full.
-            for start in range(0, n_samples, block_rows):
-                block = training.scale_to_float32(
-                    X3[start : start + block_rows], self.x_mean_, self.x_scale_
-                )
-                Xb = torch.from_numpy(block)
-                if self.device_ != "cpu":
-                    Xb = Xb.to(self.device_)
-                outputs.append(module(Xb, has_missing_steps=hint).cpu())
-        out = outputs[0] if len(outputs) == 1 else torch.cat(outputs)
-        return out.numpy()  # float32; the caller's arithmetic widens it
-
-    def _warn_if_extrapolating(self, scaled):
-        low, high = self._extrapolation_low, self._extrapolation_high
-        outside = (scaled < low) | (scaled > high)
-        if not outside.any():
-            return
-        what = "change" if self.target_mode_ == "delta" else "level"
-        warnings.warn(
-            f"{int(outside.any(axis=1).sum())} of {len(scaled)} predictions "
-            f"lie far outside the range of the training targets (the "
-            f"{what} the network learned). Recurrent networks do not "
-            f"extrapolate reliably; consider target_mode='delta' or "
-            f"training on data that covers this range.",
-            ExtrapolationWarning,
-            stacklevel=3,
-        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -824,52 +412,3 @@ default="adam"
         # Deterministic given random_state (bit-identical on CPU).
         tags.non_deterministic = False
         return tags
-
-
-_FUSED_SUPPORT: dict = {}
-
-
-_TORCH_MODULES: list = []
-
-
-def _torch_and_training():
-    """torch and sklstm._training, imported on first use (import sklstm stays light)."""
-    if not _TORCH_MODULES:
-        import torch
-
-        from . import _training
-
-        _TORCH_MODULES.extend((torch, _training))
-    return _TORCH_MODULES
-
-
-def _fused_adam_supported(device):
-    """Whether this torch build has a fused Adam kernel for ``device``."""
-    kind = device.split(":")[0]
-    if kind not in _FUSED_SUPPORT:
-        import torch
-
-        try:
-            param = torch.zeros(1, device=device, requires_grad=True)
-            param.grad = torch.zeros_like(param)
-            torch.optim.Adam([param], fused=True).step()
-            _FUSED_SUPPORT[kind] = True
-        except (RuntimeError, TypeError, ValueError):
-            _FUSED_SUPPORT[kind] = False
-    return _FUSED_SUPPORT[kind]
-
-
-def _silent(*args, **kwargs):
-    """A sink that drops skorch's messages when verbose=0."""
-
-
-def _make_net(net_class, kwargs, *, verbose, validating):
-    # skorch adds epoch_timer/train_loss/valid_loss/print_log by default and
-    # calls every callback on every batch; drop the ones that do no work here
-    # (the timer and printed table when silent, valid_loss without a split).
-    kwargs = dict(kwargs)
-    if not verbose:
-        kwargs.update(callbacks__print_log=None, callbacks__epoch_timer=None)
-    if not validating:
-        kwargs.update(callbacks__valid_loss=None)
-    return net_class(**kwargs)

@@ -91,12 +91,24 @@ def check_sequences(estimator, X, *, reset: bool, y="no_validation", **y_params)
         ensure_all_finite="allow-nan",
         **y_params,
     )
-    if reset:
-        estimator._n_input_dims = 2
     if isinstance(y, str) and y == "no_validation":
         return out[:, :, None]
     X2, y = out
     return X2[:, :, None], y
+
+
+def input_ndim(X) -> int:
+    """Dimensions of array-like ``X`` (2 or 3 for sequences), without a copy.
+
+    The estimator records it in ``fit`` to refuse the other layout later.
+
+    Examples
+    --------
+    >>> input_ndim([[1.0, 2.0]])
+    2
+    """
+    ndim = getattr(X, "ndim", None)
+    return np.asarray(X).ndim if ndim is None else ndim
 
 
 def _check_3d(estimator, X, *, reset):
@@ -122,7 +134,6 @@ def _check_3d(estimator, X, *, reset):
         )
     if reset:
         estimator.n_features_in_ = n_features
-        estimator._n_input_dims = 3
     else:
         if getattr(estimator, "_n_input_dims", 3) != 3:
             raise ValueError(

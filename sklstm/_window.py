@@ -23,6 +23,7 @@ from sklearn.utils.validation import (
 )
 
 from ._index import infer_offset
+from ._state import Fitted, set_fitted_state
 
 _PADDINGS = ("nan", "zero", "edge")
 
@@ -229,6 +230,14 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         "use_fit_history": ["boolean"],
     }
 
+    # Every fitted attribute, declared once (see sklstm._state).
+    _fitted_state = (
+        Fitted("n_features_in_", "int"),
+        Fitted("feature_names_in_", "names", optional=True),
+        Fitted("history_", "array"),
+        Fitted("next_index_", "label"),
+    )
+
     def __init__(self, *, window_length=10, padding="nan", use_fit_history=True):
         self.window_length = window_length
         self.padding = padding
@@ -311,6 +320,12 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         return sliding_windows(
             values, self.window_length, padding=self.padding, history=history
         )
+
+    def _restore_fitted_state(self, state):
+        """Become the fitted transformer ``state`` describes (used by load_model)."""
+        set_fitted_state(self, state)
+        if self.history_.ndim != 2 or self.history_.shape[1] != self.n_features_in_:
+            raise ValueError("history_ does not match n_features_in_")
 
     def get_feature_names_out(self, input_features=None):
         """Names of the features at each step of a window.

@@ -23,8 +23,9 @@ from sklearn.preprocessing import StandardScaler
 
 import sklstm
 from sklstm import LSTMRegressor, SlidingWindowTransformer, frame_supervised
-from sklstm import _persistence as persistence
+from sklstm import _codec as codec
 from sklstm._persistence import load_model, save_model
+from sklstm._state import Fitted, get_fitted_state
 
 TINY = dict(hidden_size=4, max_epochs=2, random_state=0)
 
@@ -100,39 +101,39 @@ def _sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
+def _assert_same_fitted_state(a, b):
+    """Every declared fitted attribute of ``a`` and ``b`` is equal (arrays:
+    values and dtype; the net: weights, history length, chunk rows)."""
+    assert type(a) is type(b)
+    state_a, state_b = get_fitted_state(a), get_fitted_state(b)
+    assert state_a.keys() == state_b.keys()
+    for field in type(a)._fitted_state:
+        if field.name not in state_a:
+            continue
+        va, vb = state_a[field.name], state_b[field.name]
+        if field.kind in ("array", "names"):
+            assert np.array_equal(va, vb), field.name
+            assert va.dtype == vb.dtype, field.name
+        elif field.kind == "net":
+            assert vb.max_chunk_rows == va.max_chunk_rows
+            assert len(vb.history) == len(va.history)
+            wa, wb = va.module_.state_dict(), vb.module_.state_dict()
+            assert wa.keys() == wb.keys()
+            assert all(torch.equal(wa[k], wb[k]) for k in wa)
+        elif field.kind == "floats":
+            np.testing.assert_array_equal(va, vb, err_msg=field.name)
+        else:
+            assert va == vb, field.name
+            assert type(va) is type(vb), field.name
+
+
 def _assert_same_regressor(a, b):
     assert type(b) is LSTMRegressor
     params_a, params_b = a.get_params(), b.get_params()
     if isinstance(params_a["random_state"], np.random.RandomState):
         params_a["random_state"] = None
     assert params_a == params_b
-    for name in (
-        "n_features_in_",
-        "n_outputs_",
-        "target_mode_",
-        "n_iter_",
-        "best_epoch_",
-        "n_samples_skipped_",
-        "loss_curve_",
-        "validation_loss_curve_",
-        "validation_scores_",
-        "_n_input_dims",
-        "_y_is_1d",
-        "_seed_",
-        "device_",
-    ):
-        assert getattr(a, name) == getattr(b, name), name
-    for name in persistence._REGRESSOR_ARRAYS:
-        assert np.array_equal(getattr(a, name), getattr(b, name)), name
-        assert getattr(a, name).dtype == getattr(b, name).dtype, name
-    assert hasattr(a, "feature_names_in_") == hasattr(b, "feature_names_in_")
-    if hasattr(a, "feature_names_in_"):
-        assert list(a.feature_names_in_) == list(b.feature_names_in_)
-    assert b.net_.max_chunk_rows == a.net_.max_chunk_rows
-    assert len(b.net_.history) == len(a.net_.history)
-    state_a, state_b = a.net_.module_.state_dict(), b.net_.module_.state_dict()
-    assert state_a.keys() == state_b.keys()
-    assert all(torch.equal(state_a[k], state_b[k]) for k in state_a)
+    _assert_same_fitted_state(a, b)
 
 
 # ------------------------------------------------------- LSTMRegressor
@@ -191,18 +192,12 @@ def test_regressor_2d_dataframe_input_keeps_feature_names(tmp_path, seq3):
             loaded.predict(X)
 
 
-def test_fitted_state_schema_covers_every_attribute(seq3, univariate):
-    """A new fitted attribute in LSTMRegressor must be added to the format."""
+def test_fitted_state_declaration_covers_every_attribute(seq3, univariate):
+    """Every attribute fit creates is declared in _fitted_state (and so saved),
+    or is the predict path derived from it."""
     X, y, y2 = seq3
-    known = (
-        set(persistence._REGRESSOR_ARRAYS)
-        | set(persistence._REGRESSOR_INTS)
-        | set(persistence._REGRESSOR_BOOLS)
-        | set(persistence._REGRESSOR_STRS)
-        | set(persistence._REGRESSOR_FLOAT_LISTS)
-        | set(persistence._REGRESSOR_DERIVED)
-        | {"feature_names_in_"}
-    )
+    declared = {f.name for f in LSTMRegressor._fitted_state}
+    derived = {"_predictor"}
     fits = [
         LSTMRegressor(**TINY).fit(X, y),
         LSTMRegressor(**TINY, early_stopping=True, lr_schedule="cosine").fit(X, y2),
@@ -211,12 +206,60 @@ def test_fitted_state_schema_covers_every_attribute(seq3, univariate):
     ]
     for model in fits:
         fitted = set(vars(model)) - set(model.get_params(deep=False))
-        assert fitted <= known, sorted(fitted - known)
+        assert fitted == (declared | derived) - (
+            set() if hasattr(model, "feature_names_in_") else {"feature_names_in_"}
+        ), sorted(fitted ^ declared)
     window = SlidingWindowTransformer(window_length=2).fit(
         pd.DataFrame({"a": [1.0, 2.0, 3.0]})
     )
     fitted = set(vars(window)) - set(window.get_params(deep=False))
-    assert fitted == {"n_features_in_", "feature_names_in_", "history_", "next_index_"}
+    assert fitted == {f.name for f in SlidingWindowTransformer._fitted_state}
+
+
+def test_a_newly_declared_attribute_is_saved_without_codec_changes(
+    tmp_path, seq3, monkeypatch
+):
+    """Adding a fitted attribute is one row in the declaration."""
+    X, y, _ = seq3
+    model = LSTMRegressor(**TINY).fit(X, y)
+    monkeypatch.setattr(
+        LSTMRegressor,
+        "_fitted_state",
+        LSTMRegressor._fitted_state + (Fitted("extra_curve_", "floats"),),
+    )
+    model.extra_curve_ = [1.5, float("nan")]
+    loaded = _round_trip(model, tmp_path)
+    assert loaded.extra_curve_[0] == 1.5 and np.isnan(loaded.extra_curve_[1])
+    del model.extra_curve_
+    with pytest.raises(NotFittedError):
+        save_model(model, tmp_path / "again.sklstm")
+
+
+@pytest.mark.parametrize("name", ["pipeline", "regressor"])
+def test_format_version_1_files_still_load_bit_identically(name):
+    """Files written by sklstm before the .npy members (tests/data/README.md)."""
+    data = os.path.join(os.path.dirname(__file__), "data")
+    model = load_model(os.path.join(data, f"v1_{name}.sklstm"))
+    expected = np.load(os.path.join(data, f"v1_{name}_expected.npy"))
+    if name == "pipeline":
+        index = pd.date_range("2020-01-01", periods=40, freq="MS")
+        series = pd.Series(
+            np.linspace(10.0, 50.0, 40) + np.sin(np.arange(40.0)),
+            index=index,
+            name="sales",
+        )
+        X, _ = frame_supervised(series)
+        got = model.predict(X[30:])
+        assert model["lstmregressor"].best_epoch_ >= 1
+    else:
+        X = pd.DataFrame(
+            np.load(os.path.join(data, "v1_regressor_X.npy")),
+            columns=["a", "b", "c", "d"],
+        )
+        got = model.predict(X)
+        assert model.optimizer is torch.optim.SGD
+    assert got.dtype == expected.dtype
+    assert np.array_equal(got, expected)
 
 
 @pytest.mark.parametrize("method", ["fit", "partial_fit"])
@@ -268,9 +311,9 @@ def test_non_finite_values_survive_the_round_trip(tmp_path, seq3):
     assert np.isnan(loaded.validation_scores_[0])
     assert loaded.validation_scores_[1:] == [float("-inf"), 0.5]
     # Non-finite parameters are tagged, so they never read as strings.
-    encoded = persistence._encode_param(float("inf"), "tol", "LSTMRegressor")
-    assert persistence._decode_param(encoded, "p", "tol") == float("inf")
-    assert persistence._decode_param("inf", "p", "x") == "inf"
+    encoded = codec.encode_param(float("inf"), "tol", "LSTMRegressor", [], "e")
+    assert codec.decode_param(encoded, "tol") == float("inf")
+    assert codec.decode_param("inf", "x") == "inf"
 
 
 def test_loading_leaves_global_torch_rng_untouched(saved_regressor):
@@ -287,7 +330,7 @@ def test_manifest_contents(saved_regressor):
     members = _members(path)
     manifest = json.loads(members["manifest.json"])  # strict JSON
     assert manifest["format"] == "sklstm"
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
     assert manifest["sklstm_version"] == sklstm.__version__
     assert manifest["estimator_classes"] == ["LSTMRegressor"]
     assert manifest["estimator"]["params"]["hidden_size"] == 4
@@ -588,7 +631,7 @@ def test_wrong_format_name(saved_regressor):
 
 def test_newer_format_version(saved_regressor):
     _, path = saved_regressor
-    _rewrite(path, manifest=lambda m: m.update(format_version=2, sklstm_version="9.0"))
+    _rewrite(path, manifest=lambda m: m.update(format_version=3, sklstm_version="9.0"))
     with pytest.raises(ValueError, match="newer sklstm.*Upgrade"):
         load_model(path)
 
@@ -786,16 +829,39 @@ def test_weights_that_are_not_a_state_dict(saved_regressor):
         load_model(path)
 
 
-def test_corrupted_attribute_is_refused(saved_regressor):
+@pytest.mark.parametrize(
+    "payload",
+    [b"not an npy file", "object", "wrong-shape"],
+    ids=["garbage", "object-dtype", "wrong-shape"],
+)
+def test_corrupted_array_member_is_refused(payload, saved_regressor):
     _, path = saved_regressor
-    _rewrite(
-        path,
-        manifest=lambda m: m["estimator"]["attributes"]["x_mean_"].update(
-            shape=[3], dtype="object"
-        ),
-    )
+    name = "regressor_0/x_mean_.npy"
+    if payload == "object":
+        # What np.save(allow_pickle=True) writes for an object array.
+        buffer = io.BytesIO()
+        np.save(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+        payload = buffer.getvalue()
+    elif payload == "wrong-shape":
+        buffer = io.BytesIO()
+        np.save(buffer, np.zeros(5), allow_pickle=False)
+        payload = buffer.getvalue()
+
+    def fix_checksum(manifest):
+        manifest["members"][name]["sha256"] = _sha256(payload)
+
+    _rewrite(path, replace={name: payload}, manifest=fix_checksum)
     with pytest.raises(ValueError, match="x_mean_"):
         load_model(path)
+
+
+def test_arrays_are_npy_members(saved_regressor):
+    model, path = saved_regressor
+    entry = _manifest(path)["estimator"]["attributes"]["x_mean_"]
+    member = _members(path)[entry["member"]]
+    assert np.array_equal(
+        np.load(io.BytesIO(member), allow_pickle=False), model.x_mean_
+    )
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")

@@ -954,15 +954,13 @@ def test_extrapolation_check_uses_each_outputs_own_range(
 ):
     X, _ = multi_data
     model = _fit_skewed_outputs(multi_data, n_outputs, "level")
-    low, high = model._extrapolation_low, model._extrapolation_high
+    low, high = model._predictor.low, model._predictor.high
     assert low.shape == high.shape == (n_outputs,)
     if n_outputs == 2:
         assert high[0] + 1.0 < high[1]
 
     def predict_with(scaled):
-        monkeypatch.setattr(
-            model, "_forward", lambda X3, has_missing_steps=None: scaled
-        )
+        monkeypatch.setattr(model._predictor, "forward", lambda X3, n_threads: scaled)
         return model.predict(X[:2])
 
     # Just inside the bounds (standardised targets: low < 0 < high).
@@ -993,13 +991,13 @@ def test_small_predictions_unscale_bit_identically(multi_data, target_mode, n_ou
     X3 = X[:6]
     for spread in (0.5, 10.0):  # inside the range, and partly far outside
         scaled = (spread * rng.standard_normal((6, n_outputs))).astype(np.float32)
-        small, small_in_range = model._unscale_small(scaled, X3)
-        full, full_in_range = model._unscale(scaled, X3)
+        small, small_in_range = model._predictor.unscale_small(scaled, X3)
+        full, full_in_range = model._predictor.unscale_array(scaled, X3)
         assert small.dtype == full.dtype == np.float64
         np.testing.assert_array_equal(small, full)
         assert small_in_range == full_in_range == (spread < 1)
     scaled[0, 0] = np.nan
-    assert model._unscale_small(scaled, X3)[1] is False
+    assert model._predictor.unscale_small(scaled, X3)[1] is False
 
 
 # ------------------------------------------------------ sklearn ecosystem

@@ -1,0 +1,394 @@
+"""JSON and ``.npy`` encodings of hyperparameters and fitted values, by kind.
+
+The model file format (:mod:`sklstm._persistence`) is a container; this module
+says how each value goes in and comes back out. Fitted values are encoded by
+the kind their owner declares (see :mod:`sklstm._state`), never by guessing
+from the value; nothing decoded here can execute code: arrays are ``.npy``
+members read with ``allow_pickle=False``, labels and floats are plain JSON.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+TYPE_TAG = "__sklstm_type__"
+_ARRAY_KINDS = "biuf"  # bool, int, uint, float: what np.load reads without pickle
+
+
+class InvalidContent(ValueError):
+    """A value in a model file is not what its declaration says (no path yet)."""
+
+
+# ------------------------------------------------------------- parameters
+
+
+def encode_param(value, key: str, owner: str, notes: list[str], where: str):
+    """A hyperparameter as JSON: None, bool, int, float, str, list of str."""
+    if isinstance(value, np.random.RandomState):
+        notes.append(
+            f"{where}: {key} was a RandomState instance and is stored as None; "
+            f"the seed drawn from it during fit is kept in _seed_."
+        )
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Real):
+        value = float(value)
+        return value if math.isfinite(value) else _tag_float(value)
+    if key == "callbacks" and isinstance(value, list | tuple):
+        raise ValueError(
+            "save_model cannot store callbacks: skorch callbacks are arbitrary "
+            "code, which this format never loads. Set callbacks=None before "
+            "saving (est.set_params(callbacks=None)), or save with pickle/joblib "
+            "if you need them (and load only files you trust)."
+        )
+    if key == "optimizer":
+        return _encode_optimizer_class(value)
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ValueError(
+        f"save_model cannot store {owner} parameter {key}={value!r}: only "
+        f"None, bool, int, float, str (and lists of str) are stored. Set it to "
+        f"such a value, or save with pickle/joblib (and load only files you "
+        f"trust)."
+    )
+
+
+def decode_param(value, where: str):
+    """The inverse of :func:`encode_param`."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    if isinstance(value, dict):
+        tag = value.get(TYPE_TAG)
+        if tag == "float":
+            return decode_float(value.get("value"), where)
+        if tag == "torch.optim":
+            return _resolve_optimizer(value.get("name"), where)
+    raise InvalidContent(f"{where} holds an unsupported value {value!r}")
+
+
+def _encode_optimizer_class(optimizer):
+    import torch
+
+    name = getattr(optimizer, "__name__", None)
+    if (
+        isinstance(optimizer, type)
+        and isinstance(name, str)
+        and getattr(torch.optim, name, None) is optimizer
+    ):
+        return {TYPE_TAG: "torch.optim", "name": f"torch.optim.{name}"}
+    raise ValueError(
+        f"save_model can only store an optimizer given as a string "
+        f"('adam', 'adamw', 'sgd', 'rmsprop') or as a class of torch.optim; got "
+        f"{optimizer!r}. Use a string optimizer, or save with pickle/joblib (and "
+        f"load only files you trust)."
+    )
+
+
+def _resolve_optimizer(qualname, where):
+    import torch
+
+    prefix = "torch.optim."
+    name = qualname[len(prefix) :] if isinstance(qualname, str) else ""
+    if (
+        not isinstance(qualname, str)
+        or not qualname.startswith(prefix)
+        or not name.isidentifier()
+        or name.startswith("_")
+    ):
+        raise InvalidContent(
+            f"{where} is {qualname!r}, which names no class of torch.optim"
+        )
+    # Attribute lookup in torch.optim only: no module is ever imported.
+    optimizer = getattr(torch.optim, name, None)
+    if not (
+        isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)
+    ):
+        raise InvalidContent(
+            f"{where} names torch.optim.{name}, which is not an optimizer class "
+            f"of this torch ({torch.__version__})"
+        )
+    return optimizer
+
+
+# ----------------------------------------------------------------- floats
+
+
+def encode_float(value) -> float | str:
+    """A float as JSON: finite as is, non-finite as ``"nan"``, ``"inf"``, ``"-inf"``."""
+    value = float(value)
+    if math.isfinite(value):
+        return value
+    if math.isnan(value):
+        return "nan"
+    return "inf" if value > 0 else "-inf"
+
+
+def decode_float(value, where: str) -> float:
+    """The inverse of :func:`encode_float` (ints are accepted as floats)."""
+    if isinstance(value, bool):
+        raise InvalidContent(f"{where} holds a boolean where a number belongs")
+    if isinstance(value, int | float):
+        return float(value)
+    if value in ("nan", "inf", "-inf"):
+        return float(value)
+    raise InvalidContent(f"{where} holds {value!r} where a number belongs")
+
+
+def _tag_float(value):
+    return {TYPE_TAG: "float", "value": encode_float(value)}
+
+
+# ---------------------------------------------------------- fitted values
+
+
+def encode_fitted(kind: str, value, name: str, add_member) -> Any:
+    """A fitted value of a declared ``kind`` as JSON.
+
+    ``add_member(name, data)`` stores bytes in the archive and returns the
+    member's name; arrays become ``.npy`` members.
+    """
+    if kind == "int":
+        return int(value)
+    if kind == "bool":
+        return bool(value)
+    if kind == "str":
+        return str(value)
+    if kind == "floats":
+        return [encode_float(v) for v in value]
+    if kind == "names":
+        return [str(v) for v in value]
+    if kind == "label":
+        return encode_label(value, name)
+    if kind == "array":
+        array = np.asarray(value)
+        if array.dtype.kind not in _ARRAY_KINDS:
+            raise ValueError(
+                f"save_model cannot store an array of dtype {array.dtype}."
+            )
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        return {TYPE_TAG: "npy", "member": add_member(f"{name}.npy", buffer.getvalue())}
+    if kind == "net":
+        from ._net import saved_net
+
+        saved = saved_net(value)
+        return {
+            "module": add_member("module.pt", saved.module),
+            "optimizer": add_member("optimizer.pt", saved.optimizer),
+            "history": [encode_history_row(row) for row in saved.history],
+            "max_chunk_rows": saved.max_chunk_rows,
+        }
+    raise ValueError(f"Unknown kind {kind!r}.")  # pragma: no cover - declared kinds
+
+
+def decode_fitted(kind: str, value, where: str, read_member) -> Any:
+    """The inverse of :func:`encode_fitted`; ``read_member(name)`` gives bytes."""
+    if kind == "int":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InvalidContent(f"{where} is not an integer")
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise InvalidContent(f"{where} is not a boolean")
+        return value
+    if kind == "str":
+        if not isinstance(value, str):
+            raise InvalidContent(f"{where} is not a string")
+        return value
+    if kind == "floats":
+        if not isinstance(value, list):
+            raise InvalidContent(f"{where} is not a list")
+        return [decode_float(v, where) for v in value]
+    if kind == "names":
+        if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
+            raise InvalidContent(f"{where} is not a list of strings")
+        return np.asarray(value, dtype=object)
+    if kind == "label":
+        return decode_label(value, where)
+    if kind == "array":
+        return _decode_array(value, where, read_member)
+    if kind == "net":
+        return _decode_net(value, where, read_member)
+    raise InvalidContent(f"{where} has the unknown kind {kind!r}")
+
+
+def _decode_array(value, where, read_member):
+    if not isinstance(value, dict):
+        raise InvalidContent(f"{where} is not an encoded array")
+    tag = value.get(TYPE_TAG)
+    if tag == "ndarray":  # format version 1: inline JSON values
+        return decode_inline_array(value, where)
+    if tag != "npy":
+        raise InvalidContent(f"{where} is not an encoded array")
+    data = read_member(value.get("member"))
+    try:
+        array = np.load(io.BytesIO(data), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise InvalidContent(f"{where} is not a readable .npy array ({exc})") from exc
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in _ARRAY_KINDS:
+        raise InvalidContent(f"{where} has an unsupported dtype")
+    return array
+
+
+def decode_inline_array(value, where):
+    """An array written inline by format version 1 (dtype, shape, flat data)."""
+    dtype, shape, data = value.get("dtype"), value.get("shape"), value.get("data")
+    if not isinstance(dtype, str) or dtype == "object" or dtype[:1] in ("<", ">", "|"):
+        raise InvalidContent(f"{where} has the unsupported dtype {dtype!r}")
+    try:
+        kind = np.dtype(dtype).kind
+    except (TypeError, ValueError) as exc:
+        raise InvalidContent(f"{where} has the unsupported dtype {dtype!r}") from exc
+    if kind not in _ARRAY_KINDS:
+        raise InvalidContent(f"{where} has the unsupported dtype {dtype!r}")
+    if (
+        not isinstance(shape, list)
+        or not all(isinstance(n, int) and n >= 0 for n in shape)
+        or not isinstance(data, list)
+        or math.prod(shape) != len(data)
+    ):
+        raise InvalidContent(f"{where} has an inconsistent shape")
+    if kind == "f":
+        data = [decode_float(v, where) for v in data]
+    try:
+        return np.asarray(data, dtype=dtype).reshape(shape)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InvalidContent(f"{where} holds values of the wrong type") from exc
+
+
+def _decode_net(value, where, read_member):
+    from ._net import SavedNet
+
+    if not isinstance(value, dict):
+        raise InvalidContent(f"{where} has no 'net' entry")
+    module = read_member(value.get("module"))
+    optimizer = read_member(value.get("optimizer"))
+    history = value.get("history", [])
+    if not isinstance(history, list) or not all(isinstance(r, dict) for r in history):
+        raise InvalidContent(f"{where}.history is not a list of objects")
+    max_chunk_rows = value.get("max_chunk_rows")
+    if max_chunk_rows is not None and (
+        not isinstance(max_chunk_rows, int)
+        or isinstance(max_chunk_rows, bool)
+        or max_chunk_rows < 1
+    ):
+        raise InvalidContent(f"{where}.max_chunk_rows is not a positive integer")
+    rows = [decode_history_row(row, f"{where}.history") for row in history]
+    return SavedNet(module, optimizer, rows, max_chunk_rows)
+
+
+# ---------------------------------------------------------- index labels
+
+
+def encode_label(label, name: str = "next_index_"):
+    """A pandas index label (Timestamp, Period, int) or None as JSON."""
+    if label is None:
+        return None
+    if isinstance(label, pd.Timestamp):
+        return {
+            TYPE_TAG: "timestamp",
+            "value": label.isoformat(),
+            "unit": label.unit,
+            "tz": None if label.tz is None else str(label.tz),
+        }
+    if isinstance(label, pd.Period):
+        return {
+            TYPE_TAG: "period",
+            "value": str(label),
+            "ordinal": int(label.ordinal),
+            "freq": label.freqstr,
+        }
+    if isinstance(label, Integral) and not isinstance(label, bool):
+        dtype = label.dtype.name if isinstance(label, np.integer) else None
+        return {TYPE_TAG: "int", "value": int(label), "dtype": dtype}
+    raise ValueError(
+        f"save_model cannot store {name}={label!r} of type "
+        f"{type(label).__name__}; supported index labels are pd.Timestamp, "
+        f"pd.Period, int and None."
+    )
+
+
+def decode_label(value, where: str):
+    """The inverse of :func:`encode_label`."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidContent(f"{where} is not an encoded index label")
+    tag = value.get(TYPE_TAG)
+    try:
+        if tag == "timestamp":
+            label = pd.Timestamp(str(value["value"]))
+            tz = value.get("tz")
+            if tz is not None and label.tz is not None:
+                try:
+                    label = label.tz_convert(tz)
+                except Exception:  # an unnamed offset: keep the parsed one
+                    pass
+            unit = value.get("unit")
+            if unit in ("s", "ms", "us", "ns"):
+                label = label.as_unit(unit)
+            return label
+        if tag == "period":
+            ordinal, freq = value["ordinal"], value["freq"]
+            if not isinstance(ordinal, int) or not isinstance(freq, str):
+                raise TypeError("ordinal must be an int and freq a str")
+            return pd.Period(ordinal=ordinal, freq=freq)
+        if tag == "int":
+            number, dtype = value["value"], value.get("dtype")
+            if not isinstance(number, int) or isinstance(number, bool):
+                raise TypeError("value must be an int")
+            if dtype is None:
+                return number
+            if not isinstance(dtype, str) or np.dtype(dtype).kind not in "iu":
+                raise TypeError(f"unsupported dtype {dtype!r}")
+            return np.dtype(dtype).type(number)
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise InvalidContent(f"{where} cannot be decoded ({exc})") from exc
+    raise InvalidContent(f"{where} has the unknown label type {tag!r}")
+
+
+# ---------------------------------------------------------------- history
+
+
+def encode_history_row(row: dict) -> dict:
+    """One epoch of skorch's history as JSON (per-batch records left out)."""
+    encoded = {}
+    for key, value in row.items():
+        if key == "batches":
+            continue
+        if isinstance(value, np.generic):
+            value = value.item()
+        if isinstance(value, bool | str) or value is None:
+            encoded[key] = value
+        elif isinstance(value, Integral):
+            encoded[key] = int(value)
+        elif isinstance(value, Real):
+            value = float(value)
+            encoded[key] = value if math.isfinite(value) else _tag_float(value)
+        # Anything else (a callback's object) is left out of the file.
+    return encoded
+
+
+def decode_history_row(row: dict, where: str) -> dict:
+    """The inverse of :func:`encode_history_row`."""
+    decoded = {}
+    for key, value in row.items():
+        if isinstance(value, dict) and value.get(TYPE_TAG) == "float":
+            value = decode_float(value.get("value"), where)
+        elif not (value is None or isinstance(value, bool | int | float | str)):
+            raise InvalidContent(f"{where} holds {value!r}")
+        decoded[key] = value
+    return decoded

@@ -1,0 +1,455 @@
+"""Wiring of the skorch net behind :class:`~sklstm.LSTMRegressor`.
+
+Split the way skorch splits ``NeuralNet.initialize()``: the module's
+arguments, the optimizer's, the callbacks, then the net that holds them. The
+estimator keeps its hyperparameters; this module turns them into a
+:class:`~sklstm._training.SequenceNet`. Imported on first fit or load, so
+``import sklstm`` does not import torch.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+import torch
+from skorch.callbacks import (
+    EarlyStopping,
+    GradientNormClipping,
+    LRScheduler,
+    ProgressBar,
+)
+from skorch.history import History
+
+from ._module import SequenceRegressorModule
+from ._training import (
+    BatchIterator,
+    RestoreOnInterrupt,
+    SequenceNet,
+    StopOnDivergence,
+    TailSplit,
+    ValidationR2,
+    WeightedLoss,
+    choose_num_threads,
+    chunk_rows,
+    torch_threads,
+)
+
+_OPTIMIZER_CLASSES = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+}
+_FUSED_SUPPORT: dict[str, bool] = {}
+
+
+def resolve_device(device: str) -> str:
+    """The torch device for a ``device`` hyperparameter (``"auto"`` resolved).
+
+    Examples
+    --------
+    >>> resolve_device("cpu")
+    'cpu'
+    """
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            "device='cuda' but torch finds no CUDA device; use device='cpu' "
+            "or device='auto'."
+        )
+    return device
+
+
+def restore_device(device: str) -> str:
+    """:func:`resolve_device` for a loaded model: CPU, with a warning, if CUDA is gone.
+
+    Examples
+    --------
+    >>> restore_device("cpu")
+    'cpu'
+    """
+    try:
+        return resolve_device(device)
+    except ValueError:
+        warnings.warn(
+            "This model was saved with device='cuda', but torch finds no CUDA "
+            "device here; it is loaded on the CPU. Use set_params(device='cpu') "
+            "or 'auto' before training it further.",
+            UserWarning,
+            stacklevel=5,
+        )
+        return "cpu"
+
+
+def module_kwargs(est, n_features: int) -> dict:
+    """skorch's ``module__*`` arguments: the recurrent stack and its head."""
+    return dict(
+        module=SequenceRegressorModule,
+        module__input_size=n_features,
+        module__output_size=est.n_outputs_,
+        module__hidden_size=est.hidden_size,
+        module__num_layers=est.num_layers,
+        module__cell=est.cell,
+        module__bidirectional=est.bidirectional,
+        module__dropout=est.dropout,
+        module__activation=est.activation,
+        module__head_size=est.head_size,
+    )
+
+
+def optimizer_kwargs(est, device: str) -> dict:
+    """skorch's ``optimizer`` and ``optimizer__*`` arguments."""
+    kwargs = {"optimizer__weight_decay": est.weight_decay}
+    optimizer = est.optimizer
+    if isinstance(optimizer, str):
+        if optimizer in ("adam", "adamw") and fused_adam_supported(device):
+            # One fused kernel per step instead of ~6 ops per parameter: the
+            # same update (see benchmarks/README.md for the time it saves).
+            kwargs["optimizer__fused"] = True
+        optimizer = _OPTIMIZER_CLASSES[optimizer]
+    return {"optimizer": optimizer, "lr": est.lr, **kwargs}
+
+
+def callbacks(est) -> list:
+    """The callbacks of a fit, as ``(name, callback)`` pairs, user's last."""
+    monitor = "valid_loss" if est.early_stopping else "train_loss"
+    result = [
+        ("restore_on_interrupt", RestoreOnInterrupt()),
+        ("stop_on_divergence", StopOnDivergence()),
+    ]
+    if est.early_stopping:
+        result.append(("valid_r2", ValidationR2()))
+        result.append(
+            (
+                "early_stopping",
+                EarlyStopping(
+                    monitor="valid_loss",
+                    patience=est.n_iter_no_change,
+                    threshold=est.tol,
+                    threshold_mode="abs",
+                    load_best=True,
+                    sink=print if est.verbose else _silent,
+                ),
+            )
+        )
+    if est.lr_schedule == "plateau":
+        scheduler = LRScheduler(
+            policy="ReduceLROnPlateau",
+            monitor=monitor,
+            patience=max(1, est.n_iter_no_change // 2),
+            factor=0.5,
+        )
+        result.append(("lr_schedule", scheduler))
+    elif est.lr_schedule == "cosine":
+        scheduler = LRScheduler(policy="CosineAnnealingLR", T_max=est.max_epochs)
+        result.append(("lr_schedule", scheduler))
+    if est.clip_grad_norm is not None:
+        result.append(("clip_grad_norm", GradientNormClipping(est.clip_grad_norm)))
+    if est.verbose:
+        result.append(("progress_bar", ProgressBar()))
+    for i, callback in enumerate(est.callbacks or []):
+        result.append((f"user_{i}", callback))
+    return result
+
+
+def default_callback_overrides(*, verbose: bool, validating: bool) -> dict:
+    """skorch's default callbacks that do no work here, switched off.
+
+    skorch adds epoch_timer/train_loss/valid_loss/print_log by default and
+    calls every callback on every batch: the timer and the printed table are
+    dropped when silent, valid_loss without a validation split.
+    """
+    overrides = {}
+    if not verbose:
+        overrides.update(callbacks__print_log=None, callbacks__epoch_timer=None)
+    if not validating:
+        overrides.update(callbacks__valid_loss=None)
+    return overrides
+
+
+def build_net(
+    est, n_features: int, seed: int, *, device: str, n_timesteps: int = 1
+) -> SequenceNet:
+    """An uninitialised :class:`SequenceNet` for the hyperparameters of ``est``.
+
+    Parameters
+    ----------
+    est : LSTMRegressor
+        Supplies the hyperparameters and ``n_outputs_``.
+    n_features : int
+        Features per step of the (3-D) input.
+    seed : int
+        Seed of the shuffling of the training batches.
+    device : str
+        A resolved torch device (see :func:`resolve_device`).
+    n_timesteps : int, default=1
+        Steps per sequence; bounds the rows per chunk of a training batch.
+
+    Returns
+    -------
+    SequenceNet
+    """
+    net = SequenceNet(
+        **module_kwargs(est, n_features),
+        **optimizer_kwargs(est, device),
+        criterion=WeightedLoss,
+        criterion__kind=est.loss,
+        max_epochs=est.max_epochs,
+        batch_size=est.batch_size,
+        iterator_train=BatchIterator,
+        iterator_train__shuffle=est.shuffle,
+        iterator_train__seed=seed,
+        iterator_valid=BatchIterator,
+        train_split=TailSplit(est.validation_fraction) if est.early_stopping else None,
+        callbacks=callbacks(est),
+        device=device,
+        verbose=est.verbose,
+        # Model files are read without unpickling anything but tensors.
+        torch_load_kwargs={"weights_only": True},
+        **default_callback_overrides(
+            verbose=bool(est.verbose), validating=est.early_stopping
+        ),
+    )
+    # An instance attribute (not a constructor argument): skorch would
+    # otherwise route it to the module.
+    net.max_chunk_rows = chunk_rows(
+        n_timesteps, est.hidden_size, est.num_layers, 2 if est.bidirectional else 1
+    )
+    return net
+
+
+def fused_adam_supported(device: str) -> bool:
+    """Whether this torch build has a fused Adam kernel for ``device``.
+
+    Examples
+    --------
+    >>> isinstance(fused_adam_supported("cpu"), bool)
+    True
+    """
+    kind = device.split(":")[0]
+    if kind not in _FUSED_SUPPORT:
+        try:
+            param = torch.zeros(1, device=device, requires_grad=True)
+            param.grad = torch.zeros_like(param)
+            torch.optim.Adam([param], fused=True).step()
+            _FUSED_SUPPORT[kind] = True
+        except (RuntimeError, TypeError, ValueError):
+            _FUSED_SUPPORT[kind] = False
+    return _FUSED_SUPPORT[kind]
+
+
+def _silent(*args, **kwargs):
+    """A sink that drops skorch's messages when verbose=0."""
+
+
+def pop_interrupted_epoch(net) -> int | None:
+    """The epoch a KeyboardInterrupt cut short, or None; its partial row is removed.
+
+    skorch swallows the interrupt; :class:`RestoreOnInterrupt` has put the
+    weights of the last finished epoch back, so the history must end there too.
+    """
+    epoch = dict(net.callbacks_)["restore_on_interrupt"].interrupted_epoch_
+    if epoch is not None and len(net.history) and "train_loss" not in net.history[-1]:
+        net.history.pop()
+    return epoch
+
+
+def history_attributes(net, early_stopping: bool) -> dict:
+    """The estimator's curve attributes, read from the net's per-epoch history."""
+    history = net.history
+    n_iter = len(history)
+    result = {
+        "loss_curve_": [float(v) for v in history[:, "train_loss"]] if n_iter else [],
+        "n_iter_": n_iter,
+        "validation_loss_curve_": [],
+        "validation_scores_": [],
+        "best_epoch_": n_iter,
+    }
+    if early_stopping and n_iter:
+        result["validation_loss_curve_"] = [float(v) for v in history[:, "valid_loss"]]
+        result["validation_scores_"] = [
+            float(row.get("valid_r2", float("nan"))) for row in history
+        ]
+        # skorch's EarlyStopping restores the last epoch that improved by more
+        # than tol, which is not always the argmin of the curve.
+        best = getattr(dict(net.callbacks_)["early_stopping"], "best_epoch_", None)
+        if best is not None:
+            result["best_epoch_"] = int(best)
+    return result
+
+
+def train(
+    net: SequenceNet,
+    dataset,
+    *,
+    seed: int,
+    initialize: bool,
+    epochs: int | None,
+    n_threads: int | None,
+    has_missing_steps: bool,
+) -> None:
+    """Run skorch's training loop, seeded, without touching the caller's RNGs.
+
+    Parameters
+    ----------
+    net : SequenceNet
+        Built by :func:`build_net`; initialised here when ``initialize``.
+    dataset : SequenceDataset
+        The scaled training rows.
+    seed : int
+        The fit's seed. Each call seeds with ``seed`` plus the epochs already
+        run, so warm-start and partial_fit calls draw fresh but reproducible
+        dropout and shuffling.
+    initialize : bool
+        True for a fresh fit (initial weights are drawn from the seed).
+    epochs : int or None
+        Epochs to run; None means ``max_epochs``.
+    n_threads : int or None
+        The estimator's ``n_threads`` (see :func:`choose_num_threads`).
+    has_missing_steps : bool
+        Whether any training sequence has leading NaN steps.
+    """
+    on_cuda = str(net.device).startswith("cuda")
+    cuda_devices = [torch.cuda.current_device()] if on_cuda else []
+    n_samples, n_timesteps, n_features = dataset.X3.shape
+    threads = choose_num_threads(
+        n_threads,
+        min(n_samples, net.batch_size),
+        n_timesteps,
+        net.module__hidden_size,
+        n_features,
+    )
+    # Seeding inside fork_rng keeps the caller's torch RNGs untouched (CPU,
+    # and the CUDA device in use).
+    with torch.random.fork_rng(devices=cuda_devices), torch_threads(threads):
+        n_done = 0 if initialize else len(net.history)
+        torch.random.default_generator.manual_seed(seed + n_done)
+        if on_cuda:
+            torch.cuda.manual_seed(seed + n_done)
+        if initialize:
+            net.initialize()
+        else:
+            # skorch stores iterator arguments as plain attributes; its
+            # set_params refuses to change them on an initialized net.
+            net.iterator_train__seed = seed + n_done
+        # skorch hands fit params to every module call: with no leading NaN
+        # anywhere, the module skips its per-batch test.
+        net.partial_fit(
+            dataset,
+            None,
+            epochs=epochs,
+            has_missing_steps=None if has_missing_steps else False,
+        )
+
+
+def restore_net(est, n_features: int, saved) -> tuple[str, SequenceNet]:
+    """The device and the net of a loaded regressor, with its saved weights.
+
+    Parameters
+    ----------
+    est : LSTMRegressor
+        Hyperparameters and plain fitted attributes already restored.
+    n_features : int
+        Features per step of the 3-D input.
+    saved : SavedNet
+        Weights, optimizer state, history and chunk size read from the file.
+
+    Returns
+    -------
+    device : str
+    net : SequenceNet
+    """
+    device = restore_device(est.device)
+    # Building the module draws random initial weights (overwritten just
+    # below); fork_rng keeps the caller's global torch RNG untouched.
+    with torch.random.fork_rng(devices=[]):
+        net = build_net(est, n_features, est._seed_, device=device)
+        net.initialize()
+    net.max_chunk_rows = saved.max_chunk_rows
+    saved.load_into(net)
+    net.module_.eval()
+    return device, net
+
+
+@dataclass(frozen=True)
+class SavedNet:
+    """A fitted net as a model file holds it.
+
+    Parameters
+    ----------
+    module, optimizer : bytes
+        The module's and the optimizer's ``state_dict``, as written by skorch's
+        ``save_params`` (``torch.save``).
+    history : list of dict
+        The per-epoch rows of ``net.history`` (no per-batch records).
+    max_chunk_rows : int or None
+        Rows per forward/backward chunk of a training batch.
+    """
+
+    module: bytes
+    optimizer: bytes
+    history: list
+    max_chunk_rows: int | None
+
+    def load_into(self, net: SequenceNet) -> None:
+        """Put the saved weights, optimizer state and history into ``net``.
+
+        skorch's ``load_params`` does the same in one call; the steps are
+        spelled out here so that each failure gets its own message. Tensors
+        are read with ``weights_only=True``: nothing but tensors and plain
+        containers is ever unpickled.
+        """
+        module_state = _load_tensors(self.module, "network weights")
+        if not isinstance(module_state, dict) or not all(
+            isinstance(k, str) and isinstance(v, torch.Tensor)
+            for k, v in module_state.items()
+        ):
+            raise ValueError("the network weights are not a state_dict")
+        optimizer_state = _load_tensors(self.optimizer, "optimizer state")
+        if not isinstance(optimizer_state, dict):
+            raise ValueError("the optimizer state is not a state_dict")
+        try:
+            net.module_.load_state_dict(module_state)
+        except RuntimeError as exc:
+            raise ValueError(
+                f"the network weights do not match the architecture its "
+                f"parameters describe ({exc})"
+            ) from exc
+        try:
+            net.optimizer_.load_state_dict(optimizer_state)
+        except (KeyError, TypeError, ValueError, RuntimeError) as exc:
+            raise ValueError(
+                f"the optimizer state does not match the network ({exc})"
+            ) from exc
+        net.history_ = History({"batches": [], **row} for row in self.history)
+
+
+def saved_net(net: SequenceNet) -> SavedNet:
+    """The :class:`SavedNet` of a fitted net (skorch's save_params, to bytes)."""
+    module, optimizer = io.BytesIO(), io.BytesIO()
+    net.save_params(f_params=module, f_optimizer=optimizer)
+    history = [
+        {k: v for k, v in row.items() if k != "batches"}
+        for row in net.history.to_list()
+    ]
+    return SavedNet(
+        module.getvalue(),
+        optimizer.getvalue(),
+        history,
+        getattr(net, "max_chunk_rows", None),
+    )
+
+
+def _load_tensors(data: bytes, what: str):
+    try:
+        return torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
+    except Exception as exc:
+        raise ValueError(
+            f"the {what} cannot be loaded safely with torch.load(weights_only=True): "
+            f"the member holds something other than tensors ({type(exc).__name__}). "
+            f"The file may be malicious or was not written by sklstm.save_model; "
+            f"do not load it by other means"
+        ) from exc

@@ -1,0 +1,169 @@
+"""The predict path of :class:`~sklstm.LSTMRegressor` behind one seam.
+
+A :class:`Predictor` is built from the fitted state at the end of ``fit`` and
+when a model is loaded. It holds what every ``predict`` call needs: the net,
+the device, the rows per block, the scaling and the output-range constants,
+so that ``LSTMRegressor.predict`` reads as validate, predict, warn, shape.
+Imported on first use (it imports torch).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import torch
+
+from ._exceptions import ExtrapolationWarning
+from ._training import (
+    choose_num_threads,
+    predict_block_rows,
+    scale_to_float32,
+    torch_threads,
+)
+from ._validation import has_missing_steps
+
+# Predictions (rows x outputs) up to this count are unscaled on Python floats:
+# right after a forward pass numpy calls are slow on cold caches (measured in
+# benchmarks/README.md, "W3").
+_SMALL_OUTPUT = 32
+
+
+class Predictor:
+    """Forward pass, unscaling and range check of a fitted regressor.
+
+    Parameters
+    ----------
+    est : LSTMRegressor
+        A regressor whose scaling, target mode and ``net_`` are fitted.
+    """
+
+    def __init__(self, est):
+        self.net = est.net_
+        self.device = est.device_
+        self.hidden_size = est.hidden_size
+        self.block_rows = predict_block_rows(
+            est.hidden_size, 2 if est.bidirectional else 1
+        )
+        self.x_mean, self.x_scale = est.x_mean_, est.x_scale_
+        self.y_mean, self.y_scale = est.y_mean_, est.y_scale_
+        self.target_mode = est.target_mode_
+        self.target_feature = est.target_feature
+        # Predictions of the scaled target beyond half the training range on
+        # either side count as extrapolation.
+        low, high = est._scaled_target_min, est._scaled_target_max
+        margin = 0.5 * np.maximum(high - low, 1.0)
+        self.low, self.high = low - margin, high + margin
+        # The same numbers as Python floats, per output, for small predictions.
+        self.floats = tuple(
+            zip(
+                self.low.tolist(),
+                self.high.tolist(),
+                np.broadcast_to(self.y_scale, low.shape).tolist(),
+                np.broadcast_to(self.y_mean, low.shape).tolist(),
+                strict=True,
+            )
+        )
+
+    def forward(self, X3: np.ndarray, *, n_threads: int | None) -> np.ndarray:
+        """The network's scaled predictions (float32) for validated ``X3``."""
+        module = self.net.module_
+        if module.training:
+            module.eval()
+        hint = None if has_missing_steps(X3) else False
+        n_samples, n_timesteps, n_features = X3.shape
+        threads = choose_num_threads(
+            n_threads,
+            min(n_samples, self.block_rows),
+            n_timesteps,
+            self.hidden_size,
+            n_features,
+        )
+        outputs = []
+        with torch.inference_mode(), torch_threads(threads):
+            # Blocks are scaled one at a time, so a long strided window view
+            # is never materialised in full.
+            for start in range(0, n_samples, self.block_rows):
+                block = scale_to_float32(
+                    X3[start : start + self.block_rows], self.x_mean, self.x_scale
+                )
+                Xb = torch.from_numpy(block)
+                if self.device != "cpu":
+                    Xb = Xb.to(self.device)
+                outputs.append(module(Xb, has_missing_steps=hint).cpu())
+        out = outputs[0] if len(outputs) == 1 else torch.cat(outputs)
+        return out.numpy()  # the caller's arithmetic widens it
+
+    def unscale(self, scaled: np.ndarray, X3: np.ndarray) -> tuple[np.ndarray, bool]:
+        """Predictions in target units (float64) and whether all are in range.
+
+        In range means within the extrapolation bounds of the training
+        targets, which also means finite (NaN fails both comparisons).
+        """
+        if scaled.size <= _SMALL_OUTPUT:
+            return self.unscale_small(scaled, X3)
+        return self.unscale_array(scaled, X3)
+
+    def unscale_array(
+        self, scaled: np.ndarray, X3: np.ndarray
+    ) -> tuple[np.ndarray, bool]:
+        """:meth:`unscale` with numpy operations (any number of predictions)."""
+        low, high = self.low, self.high
+        if len(low) == 1:  # two reductions, no temporaries
+            in_range = scaled.min() >= low[0] and scaled.max() <= high[0]
+        else:
+            in_range = ((scaled >= low) & (scaled <= high)).all()
+        pred = scaled * self.y_scale + self.y_mean  # float64 from here on
+        if self.target_mode == "delta":
+            # The last step is always observed (NaN is only leading padding).
+            reference = np.asarray(X3[:, -1, self.target_feature], dtype=np.float64)
+            pred += reference[:, None]
+        return pred, bool(in_range)
+
+    def unscale_small(
+        self, scaled: np.ndarray, X3: np.ndarray
+    ) -> tuple[np.ndarray, bool]:
+        """:meth:`unscale_array` on Python floats, for a handful of predictions.
+
+        The same IEEE float64 operations in the same order as the numpy path,
+        so the results are bit-identical (tested).
+        """
+        rows = scaled.tolist()
+        constants = self.floats
+        in_range = all(
+            low <= v <= high
+            for row in rows
+            for v, (low, high, _, _) in zip(row, constants, strict=True)
+        )
+        pred = [
+            [
+                v * scale + mean
+                for v, (_, _, scale, mean) in zip(row, constants, strict=True)
+            ]
+            for row in rows
+        ]
+        if self.target_mode == "delta":
+            last = X3[:, -1, self.target_feature].tolist()
+            pred = [[p + ref for p in row] for row, ref in zip(pred, last, strict=True)]
+        return np.array(pred, dtype=np.float64), in_range
+
+    def check_out_of_range(self, scaled: np.ndarray, pred: np.ndarray) -> None:
+        """Warn about extrapolated predictions; refuse non-finite ones."""
+        outside = (scaled < self.low) | (scaled > self.high)
+        if outside.any():
+            what = "change" if self.target_mode == "delta" else "level"
+            warnings.warn(
+                f"{int(outside.any(axis=1).sum())} of {len(scaled)} predictions "
+                f"lie far outside the range of the training targets (the "
+                f"{what} the network learned). Recurrent networks do not "
+                f"extrapolate reliably; consider target_mode='delta' or "
+                f"training on data that covers this range.",
+                ExtrapolationWarning,
+                stacklevel=3,
+            )
+        if not np.isfinite(pred).all():
+            raise ValueError(
+                "The network produced non-finite predictions (overflow). "
+                "Check the input scale against the training data, or "
+                "refit with scale=True and a lower lr."
+            )
