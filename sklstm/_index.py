@@ -14,24 +14,10 @@ from ._series import index_step
 
 
 def regular_step(index: pd.Index, *, freq=None, name: str = "X"):
-    """The constant step of a regular index; raise a clear error otherwise.
+    """The step of a regular index, or a clear error: strict ``index_step``.
 
-    The strict mode of :func:`sklstm._series.index_step`.
-
-    Parameters
-    ----------
-    index : pd.Index
-        A ``DatetimeIndex``, ``PeriodIndex``, ``RangeIndex`` or integer index.
-    freq : str or pandas offset, default=None
-        Frequency to use for a ``DatetimeIndex`` whose frequency cannot be
-        inferred (for example fewer than three rows).
-    name : str, default="X"
-        How the data is called in error messages.
-
-    Returns
-    -------
-    step : pandas offset or int
-        The step between consecutive labels.
+    A thin alias of :func:`sklstm._series.index_step` with ``strict=True``,
+    which documents the parameters and the errors.
 
     Examples
     --------
@@ -51,7 +37,7 @@ def future_index(last, step, periods: int, like: pd.Index) -> pd.Index:
     last : label
         The last observed label.
     step : pandas offset or int
-        The index step (see :func:`regular_step`).
+        The index step (see :func:`sklstm._series.index_step`).
     periods : int
         Number of future labels.
     like : pd.Index
