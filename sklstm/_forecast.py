@@ -20,7 +20,8 @@ from sklearn.base import BaseEstimator, _fit_context, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._index import future_index, regular_step
+from ._index import future_index
+from ._series import future_values, index_step, read_series, target_position
 from ._window import sliding_windows
 
 
@@ -43,8 +44,11 @@ class SeriesForecaster(BaseEstimator):
         one-step model applied ``horizon`` times, each prediction appended to
         the window (covariates for future steps must then be known).
     target : str, int or None, default=None
-        Column to forecast (name for a DataFrame, position for an array);
-        None for a single series. Other columns are covariates.
+        Column to forecast: its label for pandas input (a ``pd.Series`` is
+        one column labelled by its name), its position in
+        ``[-n_features, n_features)`` for an array (negative counts from the
+        end, as in :func:`~sklstm.frame_supervised`). None for a single
+        series. Other columns are covariates.
     padding : {"nan", "zero", "edge"}, default="nan"
         Fill for the missing history of the first windows (see
         :func:`~sklstm.sliding_windows`); use ``"edge"`` for estimators that
@@ -68,7 +72,8 @@ class SeriesForecaster(BaseEstimator):
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names, when they are strings.
     target_name_ : object
-        Name (or position) of the target column.
+        Label of the target column; for an array, its position in
+        ``[0, n_features_in_)`` (``target=-1`` gives ``n_features_in_ - 1``).
     last_window_ : ndarray of shape (n, n_features_in_)
         The last ``window_length`` observations, target first.
     calibration_residuals_ : ndarray of shape (n_calibration, horizon)
@@ -131,33 +136,17 @@ class SeriesForecaster(BaseEstimator):
 
     def _series_values(self, X, *, fitting):
         """Values (n, F) with the target first, plus the pandas index or None."""
-        index = None
-        if isinstance(X, pd.Series):
-            index = X.index
-            frame = X.to_frame()
-        elif isinstance(X, pd.DataFrame):
-            index = X.index
-            frame = X
-        else:
-            arr = np.asarray(X)
-            if arr.ndim == 1:
-                arr = arr[:, None]
-            if arr.ndim != 2:
-                raise ValueError(
-                    f"Expected a series of shape (n_steps,) or (n_steps, "
-                    f"n_features), got an array with {arr.ndim} dimensions."
-                )
-            frame = pd.DataFrame(arr)
-        columns = list(frame.columns)
+        series = read_series(X)
+        columns = series.columns
         if fitting:
             self.n_features_in_ = len(columns)
-            if all(isinstance(c, str) for c in columns) and isinstance(
-                X, pd.DataFrame | pd.Series
-            ):
+            if series.by_name and all(isinstance(c, str) for c in columns):
                 self.feature_names_in_ = np.asarray(columns, dtype=object)
             elif hasattr(self, "feature_names_in_"):
                 del self.feature_names_in_
-            self._target_pos = self._find_target(X, columns)
+            self._target_pos = target_position(
+                columns, self.target, by_name=series.by_name
+            )
             self.target_name_ = columns[self._target_pos]
         else:
             if len(columns) != self.n_features_in_:
@@ -166,53 +155,16 @@ class SeriesForecaster(BaseEstimator):
                     f"was fitted with {self.n_features_in_}."
                 )
             names = getattr(self, "feature_names_in_", None)
-            if (
-                names is not None
-                and isinstance(X, pd.DataFrame)
-                and list(names) != columns
-            ):
+            if names is not None and series.kind == "frame" and list(names) != columns:
                 raise ValueError(
                     f"X has columns {columns}, but the forecaster was fitted "
                     f"with {list(names)}; pass the same columns in the same order."
                 )
-        if any(not pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
-            raise TypeError(
-                "All columns must be numeric; encode categorical or string "
-                "covariates as numbers first."
-            )
-        values = frame.to_numpy(dtype=np.float64)
-        if len(values) == 0:
-            raise ValueError("X is empty; a series needs at least one row.")
-        if not np.isfinite(values).all():
-            raise ValueError(
-                "X contains NaN or infinity. Fill or interpolate the series "
-                "(e.g. series.interpolate()) before forecasting."
-            )
+        values = series.numeric_values(np.float64, min_rows=1, finite=True)
         order = [self._target_pos] + [
             i for i in range(values.shape[1]) if i != self._target_pos
         ]
-        return values[:, order], index
-
-    def _find_target(self, X, columns):
-        if self.target is None:
-            if len(columns) == 1:
-                return 0
-            raise ValueError(
-                f"The series has {len(columns)} columns; name the one to "
-                f"forecast with target=... (columns: {columns})."
-            )
-        if isinstance(X, pd.DataFrame):
-            if self.target not in columns:
-                raise ValueError(
-                    f"target={self.target!r} is not a column; columns are {columns}."
-                )
-            return columns.index(self.target)
-        if isinstance(self.target, Integral) and 0 <= self.target < len(columns):
-            return int(self.target)
-        raise ValueError(
-            f"target must be a column position in [0, {len(columns)}) for "
-            f"array input, got {self.target!r}."
-        )
+        return values[:, order], series.index
 
     # -------------------------------------------------------------- fit
 
@@ -237,7 +189,7 @@ class SeriesForecaster(BaseEstimator):
         self._index_like = None if index is None else index[:0]
         self._index_step = None
         if index is not None:
-            self._index_step = regular_step(index, freq=self.freq, name="X")
+            self._index_step = index_step(index, strict=True, freq=self.freq)
             self._index_end = index[-1]
         steps_ahead = self.horizon if self.strategy == "direct" else 1
         n_origins = len(values) - steps_ahead
@@ -264,11 +216,8 @@ class SeriesForecaster(BaseEstimator):
         return self
 
     def _targets(self, values, steps_ahead):
-        n = len(values)
-        targets = np.full((n, steps_ahead), np.nan)
-        for k in range(steps_ahead):
-            targets[: n - k - 1, k] = values[k + 1 :, 0]
-        return targets
+        # One row per origin; steps past the end of the series are NaN.
+        return future_values(values[:, 0], steps_ahead, len(values), fill=np.nan)
 
     def _calibrate(self, base, values, windows):
         n = len(values)
@@ -347,7 +296,7 @@ class SeriesForecaster(BaseEstimator):
         check_is_fitted(self, "estimator_")
         values, index = self._series_values(X, fitting=False)
         if index is not None:
-            regular_step(index, freq=self.freq, name="X")
+            index_step(index, strict=True, freq=self.freq)
         history = self.last_window_[1:] if self._continues(index) else None
         windows = sliding_windows(
             values, self.window_length, padding=self.padding, history=history
@@ -391,7 +340,7 @@ default=None
             values, index = self._series_values(X, fitting=False)
             end = step = like = None
             if index is not None:
-                step = regular_step(index, freq=self.freq, name="X")
+                step = index_step(index, strict=True, freq=self.freq)
                 end, like = index[-1], index[:0]
         window = sliding_windows(values, self.window_length, padding=self.padding)[-1:]
         extended = values

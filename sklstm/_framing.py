@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from numbers import Integral
 
-import numpy as np
 import pandas as pd
 
+from ._series import future_values, read_series, target_position
 from ._window import sliding_windows
 
 
@@ -26,52 +26,6 @@ def _check_positive_int(value, name):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}.")
     if value < 1:
         raise ValueError(f"{name} must be >= 1, got {value}.")
-
-
-def _target_position(series, target):
-    """Column position of the target in a 2-D series."""
-    n_columns = series.shape[1]
-    if isinstance(series, pd.DataFrame):
-        if target is None:
-            if n_columns == 1:
-                return 0
-            raise ValueError(
-                f"The DataFrame has {n_columns} columns; name the one to "
-                f"predict with target=<column name> (one of {list(series.columns)})."
-            )
-        if target not in series.columns:
-            raise ValueError(
-                f"target={target!r} is not a column of the DataFrame; "
-                f"columns are {list(series.columns)}."
-            )
-        return series.columns.get_loc(target)
-    if target is None:
-        if n_columns == 1:
-            return 0
-        raise ValueError(
-            f"The array has {n_columns} columns; give the position of the one "
-            f"to predict with target=<int>."
-        )
-    if not isinstance(target, Integral) or not -n_columns <= target < n_columns:
-        raise ValueError(
-            f"target must be a column position in [0, {n_columns}) for an "
-            f"array input, got {target!r}."
-        )
-    return int(target) % n_columns
-
-
-def _check_series(series):
-    if isinstance(series, pd.Series | pd.DataFrame):
-        if series.ndim == 2 and len(series.columns) == 0:
-            raise ValueError("The DataFrame has no columns.")
-        return series
-    arr = np.asarray(series)
-    if arr.ndim not in (1, 2):
-        raise ValueError(
-            f"Expected a series of shape (n_steps,) or (n_steps, n_features), "
-            f"got an array with {arr.ndim} dimensions."
-        )
-    return arr
 
 
 def frame_supervised(series, horizon: int = 1, *, target=None):
@@ -106,36 +60,26 @@ pd.DataFrame/ndarray of shape (n_steps - horizon, horizon)
     ([2, 4, 6], [4, 6, 8])
     """
     _check_positive_int(horizon, "horizon")
-    series = _check_series(series)
-    n_steps = len(series)
+    data = read_series(series)
+    n_steps = len(data)
     if n_steps <= horizon:
         raise ValueError(
             f"The series has {n_steps} steps; it needs more than horizon="
             f"{horizon} to give at least one (X, y) pair."
         )
     n_rows = n_steps - horizon
-    if isinstance(series, pd.Series):
-        values, name = series.to_numpy(), series.name
-    elif isinstance(series, pd.DataFrame):
-        pos = _target_position(series, target)
-        values, name = series.iloc[:, pos].to_numpy(), series.columns[pos]
-    else:
-        pos = 0 if series.ndim == 1 else _target_position(series, target)
-        values, name = (series if series.ndim == 1 else series[:, pos]), None
-
-    # Column k holds the value k + 1 steps ahead of row i.
-    future = np.stack([values[k + 1 : k + 1 + n_rows] for k in range(horizon)], 1)
-    if isinstance(series, pd.Series | pd.DataFrame):
-        X = series.iloc[:n_rows]
-        if horizon == 1:
-            y = pd.Series(future[:, 0], index=X.index, name=name)
-        else:
-            prefix = "y" if name is None else str(name)
-            columns = [f"{prefix}_t+{k + 1}" for k in range(horizon)]
-            y = pd.DataFrame(future, index=X.index, columns=columns)
-        return X, y
-    X = series[:n_rows]
-    return X, (future[:, 0] if horizon == 1 else future)
+    pos = target_position(data.columns, target, by_name=data.by_name)
+    future = future_values(data.column(pos), horizon, n_rows)
+    X = data.head(n_rows)
+    if data.kind == "array":
+        return X, (future[:, 0] if horizon == 1 else future)
+    # An unnamed Series has column 0 in its frame form, but its y stays unnamed.
+    name = series.name if data.kind == "series" else data.columns[pos]
+    if horizon == 1:
+        return X, pd.Series(future[:, 0], index=X.index, name=name)
+    prefix = "y" if name is None else str(name)
+    columns = [f"{prefix}_t+{k + 1}" for k in range(horizon)]
+    return X, pd.DataFrame(future, index=X.index, columns=columns)
 
 
 def frame_windows(series, window_length: int, horizon: int = 1, *, target=None):
@@ -178,35 +122,18 @@ def frame_windows(series, window_length: int, horizon: int = 1, *, target=None):
     """
     _check_positive_int(window_length, "window_length")
     _check_positive_int(horizon, "horizon")
-    series = _check_series(series)
-    n_steps = len(series)
+    data = read_series(series)
+    n_steps = len(data)
     if n_steps < window_length + horizon:
         raise ValueError(
             f"The series has {n_steps} steps, fewer than window_length + horizon "
             f"= {window_length + horizon}; shorten the window or the horizon."
         )
-    if isinstance(series, pd.Series):
-        values, pos = series.to_numpy()[:, None], 0
-    elif isinstance(series, pd.DataFrame):
-        pos = _target_position(series, target)
-        values = series.to_numpy()
-    else:
-        values = series[:, None] if series.ndim == 1 else series
-        pos = _target_position(values, target)
-    if values.dtype.kind not in "biuf":
-        raise TypeError(
-            f"The series must be numeric, got dtype {values.dtype}; encode or "
-            f"drop non-numeric columns first."
-        )
-    values = values.astype(np.result_type(values.dtype, np.float32), copy=False)
+    pos = target_position(data.columns, target, by_name=data.by_name)
+    values = data.numeric_values()
     n_samples = n_steps - window_length - horizon + 1
     windows = sliding_windows(values[: n_samples + window_length - 1], window_length)
     X = windows[window_length - 1 :]
-    future = np.stack(
-        [
-            values[window_length + k : window_length + k + n_samples, pos]
-            for k in range(horizon)
-        ],
-        axis=1,
-    )
+    # The target of the window ending at step j is what follows step j.
+    future = future_values(values[window_length - 1 :, pos], horizon, n_samples)
     return X, (future[:, 0] if horizon == 1 else future)

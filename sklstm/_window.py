@@ -13,7 +13,6 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
@@ -22,7 +21,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._index import infer_offset
+from ._series import as_2d, check_time_order, index_step, shape_error
 from ._state import Fitted, set_fitted_state
 
 _PADDINGS = ("nan", "zero", "edge")
@@ -82,10 +81,7 @@ def sliding_windows(
     if X.ndim == 1:
         X = X.reshape(-1, 1)
     if X.ndim != 2:
-        raise ValueError(
-            f"Expected a series of shape (n_steps,) or (n_steps, n_features), "
-            f"got an array with {X.ndim} dimensions."
-        )
+        raise shape_error(X.ndim)
     if X.dtype.kind != "f":
         raise TypeError(
             f"sliding_windows needs a floating point series (NaN marks missing "
@@ -113,49 +109,6 @@ def sliding_windows(
     # sliding_window_view puts the window axis last: (n, F, W) -> (n, W, F).
     windows = np.lib.stride_tricks.sliding_window_view(padded, window_length, axis=0)
     return np.moveaxis(windows, -1, 1)
-
-
-def _as_2d_frame_or_array(X):
-    """A 1-D series becomes one column; 2-D input is returned unchanged."""
-    if isinstance(X, pd.Series):
-        return X.to_frame()
-    if isinstance(X, pd.DataFrame):
-        return X
-    if hasattr(X, "__array__") or isinstance(X, list | tuple):
-        arr = np.asarray(X)
-        if arr.ndim == 1:
-            return arr.reshape(-1, 1)
-        return arr
-    return X
-
-
-def _check_time_order(X):
-    """Refuse pandas input whose time-like index is not sorted."""
-    if not isinstance(X, pd.Series | pd.DataFrame):
-        return
-    index = X.index
-    time_like = isinstance(index, pd.DatetimeIndex | pd.PeriodIndex) or (
-        pd.api.types.is_numeric_dtype(index.dtype)
-    )
-    if time_like and not index.is_monotonic_increasing:
-        raise ValueError(
-            "The index of X is not sorted in time order, so windows would mix "
-            "unrelated rows. Sort it first: X.sort_index()."
-        )
-
-
-def _index_step(index: pd.Index):
-    """The step between consecutive labels of a regular index, or None."""
-    if isinstance(index, pd.DatetimeIndex):
-        return infer_offset(index)
-    if isinstance(index, pd.PeriodIndex):
-        return 1
-    if pd.api.types.is_integer_dtype(index.dtype):
-        if len(index) >= 2:
-            step = index[-1] - index[-2]
-            return int(step) if step > 0 else None
-        return None
-    return None
 
 
 class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
@@ -250,19 +203,22 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
                 f"{self.n_features_in_} series. Reshape your data to "
                 f"(n_steps, {self.n_features_in_})."
             )
-        _check_time_order(X)
-        X = _as_2d_frame_or_array(X)
+        data, index = as_2d(X)
+        check_time_order(index)
         # NaN or inf inside a series would become NaN in the middle of a
         # window, which no model can read; refuse it here where the fix
-        # (impute or interpolate the series) is obvious.
-        return validate_data(
+        # (impute or interpolate the series) is obvious. Values go through
+        # sklearn's validate_data, not SeriesInput.numeric_values: sklearn's
+        # estimator checks expect its messages and feature-name handling.
+        values = validate_data(
             self,
-            X,
+            data,
             reset=reset,
             dtype=(np.float64, np.float32),
             ensure_all_finite=True,
             ensure_min_samples=1,
         )
+        return values, index
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -281,15 +237,13 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         self : SlidingWindowTransformer
             The fitted transformer.
         """
-        index = X.index if isinstance(X, pd.Series | pd.DataFrame) else None
-        values = self._validate_series(X, reset=True)
+        values, index = self._validate_series(X, reset=True)
         keep = self.window_length - 1
         self.history_ = np.array(values[len(values) - min(len(values), keep) :])
-        self.next_index_ = None
-        if index is not None:
-            step = _index_step(index)
-            if step is not None and index.is_monotonic_increasing:
-                self.next_index_ = index[-1] + step
+        # Lenient: an index without a provable step only means that later
+        # data cannot be recognised as a continuation and will be padded.
+        step = None if index is None else index_step(index, strict=False)
+        self.next_index_ = None if step is None else index[-1] + step
         return self
 
     def transform(self, X):
@@ -306,8 +260,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
             Read-only view; row ``i`` ends at observation ``i``.
         """
         check_is_fitted(self)
-        index = X.index if isinstance(X, pd.Series | pd.DataFrame) else None
-        values = self._validate_series(X, reset=False)
+        values, index = self._validate_series(X, reset=False)
         history = None
         if (
             self.use_fit_history
