@@ -182,7 +182,7 @@ class SequenceRegressorModule(nn.Module):
             if self.num_directions == 1:
                 # A forward recurrence at step length-1 has only seen the
                 # observed steps, so one fused pass over the aligned batch and
-                # a gather replace packing (20x slower on CPU for long inputs).
+                # a gather replace packing (much slower on CPU for long inputs).
                 out, _ = self.rnn(aligned)
                 rows = torch.arange(x.shape[0], device=x.device)
                 return out[rows, lengths - 1]

@@ -319,10 +319,7 @@ class ValidationR2(Callback):
 
 # Below about this many multiply-adds in one batch's forward pass (all
 # timesteps), splitting work across threads costs more in synchronisation
-# than it saves. Measured on 2 cores, one training step, 1 vs 2 threads:
-# batch 32 x 3 steps x hidden 50 (~1M) is 1.1-1.2x faster on one thread;
-# 32 x 48 x 50 (~16M) and 128 x 48 x 16 (~7M) are 1.15-1.2x faster on two,
-# 4096 x 64 x 4 (~84M) 1.45x.
+# than it saves (benchmarks/README.md, "Constants and their measurements").
 _SINGLE_THREAD_WORK = 4_000_000
 
 
@@ -360,9 +357,9 @@ def choose_num_threads(
 def predict_block_rows(hidden_size: int, num_directions: int = 1) -> int:
     """Rows per predict block: about 512 KB of gate activations per step.
 
-    Measured on 2 cores (samples/s by block rows): hidden 64 is fastest at
-    512 rows (29k/s vs 22k/s at 4096), hidden 128 at 256, hidden 32 at 1024;
-    small networks gain nothing below 1024. Smaller blocks also bound memory.
+    Blocks that fit the cache are faster than large ones, and bound memory
+    (measured by block rows in benchmarks/README.md, "Constants and their
+    measurements").
 
     Examples
     --------
@@ -395,9 +392,8 @@ class torch_threads:
 
 
 # Peak bytes of autograd state per (sample, timestep) of one recurrent layer
-# during forward + backward on CPU, measured with torch 2.13 (float32): about
-# 60 per hidden unit plus 160. A 4096 x 256-step batch with hidden_size=4
-# peaks at 395 MB; 1024 x 48 steps with hidden_size=64 at 192 MB.
+# during forward + backward on CPU (float32; measured in benchmarks/README.md,
+# "Constants and their measurements").
 _BYTES_PER_UNIT_STEP = 60
 _BYTES_PER_STEP = 160
 # Batches whose recurrent state would exceed this run as chunks whose
@@ -456,8 +452,8 @@ class SequenceNet(NeuralNetRegressor):
     Per batch, skorch calls every callback's ``on_batch_begin``,
     ``on_batch_end`` and ``on_grad_computed`` and resets the train/eval mode
     of every module. Here, during an epoch, only the callbacks that override
-    those methods are called, and the mode is only set when it changes: on
-    the seed task that is ~10% of the fit time, with the same results.
+    those methods are called, and the mode is only set when it changes: the
+    same results for less per-batch work (see benchmarks/README.md).
 
     The loss is a (weighted) mean over the batch, so the sum of the chunk
     gradients, each scaled by its share of the batch, is the batch gradient:

@@ -112,8 +112,8 @@ def input_ndim(X) -> int:
 
 
 def _check_3d(estimator, X, *, reset):
-    # sklearn's feature-name lookup costs ~0.1 ms (a third of a one-window
-    # predict); a plain ndarray has no names, so only the bookkeeping is needed.
+    # sklearn's feature-name lookup is a large share of a one-window predict;
+    # a plain ndarray has no names, so only the bookkeeping is needed.
     if type(X) is not np.ndarray or hasattr(estimator, "feature_names_in_"):
         _check_feature_names(estimator, X, reset=reset)
     X = np.asarray(X)
@@ -173,7 +173,7 @@ def has_missing_steps(X3: np.ndarray) -> bool:
     """
     if X3.size <= _SMALL_VALUES:
         # A few values (one window in predict): Python floats beat a numpy
-        # call, which costs 5-15 us right after a torch forward pass.
+        # call on cold caches right after a torch forward pass (W3).
         if all(map(math.isfinite, X3.ravel().tolist())):
             return False
     elif X3.size <= _CHUNK_VALUES and np.isfinite(X3).all():
