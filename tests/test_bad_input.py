@@ -13,6 +13,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from sklstm import (
+    DivergenceError,
     LSTMRegressor,
     SeriesForecaster,
     SlidingWindowTransformer,
@@ -248,8 +249,6 @@ def test_single_sample_and_window_longer_than_series_are_fine():
 
 
 def test_diverging_training_stops_with_advice():
-    from sklstm._exceptions import DivergenceError
-
     X = RNG.normal(size=(40, 3, 1)) * 1e6
     y = RNG.normal(size=40) * 1e6
     model = LSTMRegressor(

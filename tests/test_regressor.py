@@ -21,13 +21,13 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
 
 from sklstm import (
+    DivergenceError,
     ExtrapolationWarning,
     LSTMRegressor,
     SlidingWindowTransformer,
     frame_supervised,
     frame_windows,
 )
-from sklstm._exceptions import DivergenceError
 
 # Small and fast: a few units, a few epochs.
 TINY = dict(hidden_size=4, max_epochs=2, random_state=0)
@@ -1109,8 +1109,6 @@ def test_keyboard_interrupt_keeps_the_last_finished_epoch():
 
 def test_failed_fit_leaves_the_estimator_unfitted():
     from sklearn.exceptions import NotFittedError
-
-    from sklstm._exceptions import DivergenceError
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 3, 1)) * 1e6
