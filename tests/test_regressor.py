@@ -343,7 +343,7 @@ def test_delta_mode_untrained_predicts_last_value_plus_mean_change():
     np.testing.assert_allclose(model.predict(X), X[:, -1, 0] + mean_change, atol=1e-5)
 
 
-# ------------------------------------------------------ NaN and bad input
+# ------------------------------------------------------------ NaN padding
 
 
 @pytest.fixture(scope="module")
@@ -391,123 +391,6 @@ def test_padding_at_predict_is_handled_when_fit_had_none(padded_model):
     )
 
 
-def sequences(n=12, steps=4, features=2, seed=0):
-    rng = np.random.default_rng(seed)
-    return rng.normal(size=(n, steps, features)), rng.normal(size=n)
-
-
-@pytest.mark.parametrize("where", ["fit", "predict"])
-def test_nan_in_the_middle_rejected(where, multi_model):
-    X, y = sequences()
-    X[3, 2, :] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
-        if where == "fit":
-            LSTMRegressor(**TINY).fit(X, y)
-        else:
-            multi_model.predict(X)
-
-
-def test_nan_in_some_features_of_a_step_rejected():
-    X, y = sequences()
-    X[3, 0, 1] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
-        LSTMRegressor(**TINY).fit(X, y)
-
-
-@pytest.mark.parametrize("ndim", [2, 3])
-def test_infinity_rejected(ndim):
-    X, y = sequences(features=1)
-    X[5, 1, 0] = np.inf
-    if ndim == 2:
-        X = X[:, :, 0]
-    with pytest.raises(ValueError, match="infinity"):
-        LSTMRegressor(**TINY).fit(X, y)
-
-
-def test_infinity_rejected_at_predict(multi_model):
-    X, _ = sequences()
-    X[0, -1, 0] = -np.inf
-    with pytest.raises(ValueError, match="infinity"):
-        multi_model.predict(X)
-
-
-def test_nan_in_y_rejected():
-    X, y = sequences()
-    y[4] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
-        LSTMRegressor(**TINY).fit(X, y)
-
-
-def test_all_nan_sample_rejected():
-    X, y = sequences()
-    X[7] = np.nan
-    with pytest.raises(ValueError, match="no observed step"):
-        LSTMRegressor(**TINY).fit(X, y)
-
-
-def test_wrong_feature_count_at_predict(multi_model):
-    X, _ = sequences(features=3)
-    with pytest.raises(ValueError, match="features"):
-        multi_model.predict(X)
-
-
-def test_four_dimensional_input_rejected(multi_model):
-    X = np.zeros((5, 4, 2, 1))
-    with pytest.raises(ValueError, match="dimension"):
-        LSTMRegressor(**TINY).fit(X, np.zeros(5))
-    with pytest.raises(ValueError, match="dimension"):
-        multi_model.predict(X)
-
-
-def test_one_dimensional_input_rejected():
-    with pytest.raises(ValueError, match="SlidingWindowTransformer"):
-        LSTMRegressor(**TINY).fit(np.arange(10.0), np.arange(10.0))
-
-
-def test_predict_before_fit():
-    X, _ = sequences()
-    with pytest.raises(NotFittedError):
-        LSTMRegressor().predict(X)
-
-
-def test_object_dtype_rejected():
-    X = np.empty((4, 3, 1), dtype=object)
-    X[...] = "a"
-    with pytest.raises(TypeError, match="numbers"):
-        LSTMRegressor(**TINY).fit(X, np.zeros(4))
-
-
-def test_integer_input_accepted():
-    X = np.arange(60).reshape(20, 3, 1)
-    y = np.arange(20) * 3 + 3
-    model = LSTMRegressor(**TINY).fit(X, y)
-    assert np.isfinite(model.predict(X)).all()
-
-
-def test_inconsistent_lengths_rejected():
-    X, y = sequences()
-    with pytest.raises(ValueError, match="inconsistent"):
-        LSTMRegressor(**TINY).fit(X, y[:-1])
-
-
-def test_inputs_not_modified():
-    series = np.arange(1.0, 31.0)
-    X = np.array(SlidingWindowTransformer(window_length=4).fit_transform(series))
-    y = series * 2
-    y2 = np.column_stack([y, -y])
-    X_before, y_before, y2_before = X.copy(), y.copy(), y2.copy()
-    for target in (y, y2):
-        model = LSTMRegressor(
-            target_mode="delta", min_observed_steps=2, early_stopping=True, **TINY
-        )
-        model.fit(X, target, sample_weight=np.ones(len(X)))
-        model.partial_fit(X, target)
-        model.predict(X)
-    np.testing.assert_array_equal(X, X_before)
-    np.testing.assert_array_equal(y, y_before)
-    np.testing.assert_array_equal(y2, y2_before)
-
-
 # ------------------------------------------------------ min_observed_steps
 
 
@@ -526,12 +409,6 @@ def test_min_observed_steps_skips_short_rows():
     assert np.array_equal(model.predict(X), other.predict(X))
     # Skipped rows can still be predicted.
     assert np.isfinite(model.predict(X[:2])).all()
-
-
-def test_min_observed_steps_none_left():
-    X = SlidingWindowTransformer(window_length=5).fit_transform(np.arange(3.0))
-    with pytest.raises(ValueError, match="min_observed_steps"):
-        LSTMRegressor(min_observed_steps=4, **TINY).fit(X, np.arange(3.0))
 
 
 # ------------------------------------------------------------ sample_weight
@@ -564,14 +441,6 @@ def test_sample_weight_pulls_toward_weighted_targets():
     assert p_low < 1.0
     assert p_high > 9.0
     assert abs(p_plain - 5.0) < 1.0
-
-
-def test_invalid_sample_weight(multi_data):
-    X, y = multi_data
-    with pytest.raises(ValueError):
-        LSTMRegressor(**TINY).fit(X, y, sample_weight=np.ones(len(X) - 1))
-    with pytest.raises(ValueError, match="(?i)negative"):
-        LSTMRegressor(**TINY).fit(X, y, sample_weight=-np.ones(len(X)))
 
 
 # ------------------------------------------------ warm_start, partial_fit
@@ -838,12 +707,6 @@ def test_best_epoch_matches_restored_weights(multi_data):
     )
 
 
-def test_early_stopping_needs_two_samples():
-    X, y = sequences(n=1)
-    with pytest.raises(ValueError, match="early_stopping"):
-        LSTMRegressor(early_stopping=True, **TINY).fit(X, y)
-
-
 # -------------------------------------------------------------- divergence
 
 
@@ -883,33 +746,6 @@ def test_verbose_one_prints_epoch_table(capsys, multi_data):
     lines = [line.split() for line in out.splitlines()]
     epochs = [row[0] for row in lines if row and row[0].isdigit()]
     assert epochs == ["1", "2"]
-
-
-# --------------------------------------------------------- hyperparameters
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        dict(hidden_size=0),
-        dict(cell="rnn"),
-        dict(loss="foo"),
-        dict(optimizer="bogus"),
-        dict(dropout=1.5),
-        dict(lr=0.0),
-        dict(max_epochs=0),
-        dict(validation_fraction=1.0),
-        dict(activation="relu", cell="gru"),
-        dict(target_feature=2),
-    ],
-    ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()),
-)
-def test_invalid_hyperparameters_raise_at_fit(params, multi_data):
-    X, y = multi_data
-    model = LSTMRegressor(**params)  # constructing never validates
-    with pytest.raises(ValueError):
-        model.fit(X, y)
-    assert not hasattr(model, "net_")
 
 
 # ------------------------------------------------------------ extrapolation
