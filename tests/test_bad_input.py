@@ -17,7 +17,6 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from sklstm import (
-    DivergenceError,
     LSTMRegressor,
     SeriesForecaster,
     SlidingWindowTransformer,
@@ -295,22 +294,6 @@ def test_single_sample_and_window_longer_than_series_are_fine():
     windows = SlidingWindowTransformer(window_length=10).fit_transform(SERIES[:3])
     assert windows.shape == (3, 10, 1)
     assert np.isnan(windows[:, :7]).all()
-
-
-def test_diverging_training_stops_with_advice():
-    X = RNG.normal(size=(40, 3, 1)) * 1e6
-    y = RNG.normal(size=40) * 1e6
-    model = LSTMRegressor(
-        hidden_size=4,
-        max_epochs=5,
-        lr=1e8,
-        scale=False,
-        optimizer="sgd",
-        target_mode="level",
-        random_state=0,
-    )
-    with pytest.raises(DivergenceError, match="lower the learning rate|Lower the"):
-        model.fit(X, y)
 
 
 def test_integer_input_accepted():
