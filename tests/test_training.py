@@ -280,22 +280,22 @@ class CaptureDatasets(Callback):
         self.dataset_valid = dataset_valid
 
 
+def fit_capturing(X, y, **params):
+    """Fit ``LSTMRegressor(**params)``; return it and its CaptureDatasets."""
+    capture = CaptureDatasets()
+    model = LSTMRegressor(callbacks=[capture], **params).fit(X, y)
+    return model, capture
+
+
 def test_clip_grad_norm_bounds_each_sgd_step(multi_data):
     # Plain SGD moves the parameters by lr * gradient; with the gradient norm
     # clipped to c, n steps move them at most n * lr * c in total.
     X, y = multi_data
-    capture = CaptureDatasets()
     lr, clip, epochs, batch = 0.5, 1e-3, 2, 10
-    model = LSTMRegressor(
-        **tiny(
-            optimizer="sgd",
-            lr=lr,
-            clip_grad_norm=clip,
-            max_epochs=epochs,
-            batch_size=batch,
-            callbacks=[capture],
-        )
-    ).fit(X, y)
+    params = tiny(
+        optimizer="sgd", lr=lr, clip_grad_norm=clip, max_epochs=epochs, batch_size=batch
+    )
+    model, capture = fit_capturing(X, y, **params)
     final = model.net_.module_.state_dict()
     moved = math.sqrt(
         sum(
@@ -309,21 +309,16 @@ def test_clip_grad_norm_bounds_each_sgd_step(multi_data):
 # -------------------------------------------------------- early stopping
 
 
+# What the early-stopping fits share; each adds its own length and patience.
+EARLY = dict(hidden_size=6, lr=0.01, early_stopping=True, random_state=0)
+
+
 @pytest.fixture(scope="module")
 def early_model(multi_data):
     X, y = multi_data
-    capture = CaptureDatasets()
-    model = LSTMRegressor(
-        hidden_size=6,
-        max_epochs=6,
-        lr=0.01,
-        early_stopping=True,
-        validation_fraction=0.2,
-        n_iter_no_change=10,
-        callbacks=[capture],
-        random_state=0,
-    ).fit(X, y)
-    return model, capture
+    return fit_capturing(
+        X, y, max_epochs=6, validation_fraction=0.2, n_iter_no_change=10, **EARLY
+    )
 
 
 def test_early_stopping_curves(early_model):
@@ -381,17 +376,9 @@ def test_best_epoch_matches_restored_weights(multi_data):
     # more than tol. best_epoch_ ("the epoch whose weights the model holds")
     # must name that epoch, and the held weights must score its valid loss.
     X, y = multi_data
-    capture = CaptureDatasets()
-    model = LSTMRegressor(
-        hidden_size=6,
-        max_epochs=30,
-        lr=0.01,
-        early_stopping=True,
-        n_iter_no_change=3,
-        tol=0.05,
-        callbacks=[capture],
-        random_state=0,
-    ).fit(X, y)
+    model, capture = fit_capturing(
+        X, y, max_epochs=30, n_iter_no_change=3, tol=0.05, **EARLY
+    )
     valid = capture.dataset_valid
     module = model.net_.module_.eval()
     with torch.no_grad():
