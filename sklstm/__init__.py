@@ -5,7 +5,7 @@ fitted, used for prediction or loaded, so that processes which only build,
 clone or pickle pipelines (joblib workers, notebooks) start fast.
 """
 
-from ._exceptions import ExtrapolationWarning
+from ._exceptions import DivergenceError, ExtrapolationWarning
 from ._forecast import SeriesForecaster
 from ._framing import frame_supervised, frame_windows
 from ._persistence import load_model, save_model
@@ -15,6 +15,7 @@ from ._window import SlidingWindowTransformer, sliding_windows
 __version__ = "0.1.0"
 
 __all__ = [
+    "DivergenceError",
     "ExtrapolationWarning",
     "LSTMRegressor",
     "SeriesForecaster",

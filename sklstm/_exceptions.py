@@ -12,4 +12,30 @@ class ExtrapolationWarning(UserWarning):
 
 
 class DivergenceError(RuntimeError):
-    """Training produced a non-finite loss."""
+    """Training produced a non-finite loss.
+
+    Raised by ``fit`` and ``partial_fit`` of :class:`LSTMRegressor` (and so
+    by :class:`SeriesForecaster`'s ``fit``) at the end of the epoch whose
+    training or validation loss became NaN or infinite. The regressor is then
+    left unfitted, because weights that produced a non-finite loss would only
+    predict NaN. The message names the loss, the epoch and the learning rate.
+
+    What to do: lower ``lr`` (e.g. by a factor of 10); keep ``scale=True``
+    (unscaled inputs or targets in the thousands make the first gradients
+    huge); or set ``clip_grad_norm`` (e.g. ``1.0``) to bound every step. It
+    subclasses ``RuntimeError``, so code that catches that still does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import DivergenceError, LSTMRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.normal(size=(40, 3, 1)) * 1e6, rng.normal(size=40) * 1e6
+    >>> model = LSTMRegressor(lr=1e8, scale=False, optimizer="sgd",
+    ...                       target_mode="level", max_epochs=3, random_state=0)
+    >>> try:
+    ...     model.fit(X, y)
+    ... except DivergenceError:
+    ...     model.set_params(lr=1e-3, scale=True).fit(X, y).n_iter_
+    3
+    """

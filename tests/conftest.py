@@ -1,8 +1,14 @@
-"""Shared fixtures: tiny series and a seed, so every test is fast and repeatable."""
+"""Shared fixtures: tiny series and a seed, so every test is fast and repeatable.
+
+Small-model settings (``TINY``) live in ``_settings.py``: conftest is loaded by
+pytest, not imported by the tests.
+"""
 
 import numpy as np
 import pandas as pd
 import pytest
+
+from sklstm import frame_windows
 
 
 @pytest.fixture
@@ -30,3 +36,20 @@ def monthly_frame():
         },
         index=index,
     )
+
+
+# Module-scoped: test_regressor.py and test_training.py both read them, and
+# each module's tests share one copy (no test writes to them).
+@pytest.fixture(scope="module")
+def even_data():
+    """Windows of 2, 4, ..., 200 and the next value."""
+    return frame_windows(np.arange(2.0, 202.0, 2.0), 3)
+
+
+@pytest.fixture(scope="module")
+def multi_data():
+    """40 sequences of 4 steps and 2 features; y depends on the first feature."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 4, 2))
+    y = X[:, :, 0].sum(axis=1) + 0.5 * X[:, -1, 1]
+    return X, y

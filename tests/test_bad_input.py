@@ -2,7 +2,9 @@
 
 Each row calls one public entry point with one kind of bad input. The test
 checks the exception type, that the message names the problem (regex), and
-that the caller's arrays and frames are unchanged afterwards.
+that the caller's arrays and frames are unchanged afterwards. Rows that fit a
+fresh LSTMRegressor (``fit_lstm``) also check that the failed fit leaves it
+unfitted.
 """
 
 import copy
@@ -10,6 +12,8 @@ import copy
 import numpy as np
 import pandas as pd
 import pytest
+from _settings import TINY, tiny
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from sklstm import (
@@ -28,8 +32,32 @@ SERIES = pd.Series(np.arange(12.0), name="s")
 FRAME = pd.DataFrame({"a": np.arange(12.0), "b": np.arange(12.0) ** 2})
 
 
-def small_lstm(**kwargs):
-    return LSTMRegressor(hidden_size=4, max_epochs=1, random_state=0, **kwargs)
+# One epoch: these models only need to exist, not to be any good.
+ONE_EPOCH = tiny(max_epochs=1)
+
+
+def small_lstm(**params):
+    return LSTMRegressor(**{**ONE_EPOCH, **params})
+
+
+def fit_lstm(**params):
+    """A row's call: fit a fresh ``small_lstm(**params)`` on the row's inputs.
+
+    The model is built with the table, at import, so an invalid setting must
+    get through the constructor (sklearn validates in ``fit``). A fit that
+    raises must leave the model without a network, as if never fitted.
+    """
+    template = small_lstm(**params)
+
+    def fit(*inputs):
+        model = clone(template)
+        try:
+            return model.fit(*inputs)
+        except Exception:
+            assert not hasattr(model, "net_"), "the failed fit left a network"
+            raise
+
+    return fit
 
 
 def with_value(array, position, value):
@@ -54,17 +82,21 @@ def fitted_window():
 # (id, callable taking the inputs, inputs, exception, message regex)
 CASES = [
     # -- NaN / inf -----------------------------------------------------------
-    ("lstm-nan-after-observed", lambda X, y: small_lstm().fit(X, y),
+    ("lstm-nan-after-observed", fit_lstm(),
      (with_value(X3, (0, 2), np.nan), Y), ValueError, "NaN at step 2 after observed"),
-    ("lstm-nan-in-one-feature", lambda X, y: small_lstm().fit(X, y),
-     (with_value(X3, (0, 0, 1), np.nan), Y), ValueError, "some but not all features"),
-    ("lstm-all-nan-sample", lambda X, y: small_lstm().fit(X, y),
+    ("lstm-nan-in-one-feature", fit_lstm(),
+     (with_value(X3, (0, 0, 1), np.nan), Y), ValueError, "NaN in some but not all features"),
+    ("lstm-all-nan-sample", fit_lstm(),
      (with_value(X3, (1,), np.nan), Y), ValueError, "no observed step"),
-    ("lstm-inf", lambda X, y: small_lstm().fit(X, y),
+    ("lstm-inf", fit_lstm(),
      (with_value(X3, (0, 3, 1), np.inf), Y), ValueError, "infinity"),
+    ("lstm-inf-2d", fit_lstm(),
+     (with_value(X3[:, :, 0], (5, 1), np.inf), Y), ValueError, "X contains infinity"),
     ("lstm-predict-inf", lambda X: fitted_lstm().predict(X),
      (with_value(X3, (2, 1, 0), -np.inf),), ValueError, "infinity"),
-    ("lstm-nan-in-y", lambda X, y: small_lstm().fit(X, y),
+    ("lstm-predict-nan-after-observed", lambda X: fitted_lstm().predict(X),
+     (with_value(X3, (3, 2), np.nan),), ValueError, "Sample 3 has NaN at step 2 after observed"),
+    ("lstm-nan-in-y", fit_lstm(),
      (X3, with_value(Y, 3, np.nan)), ValueError, "y contains NaN"),
     ("window-nan-in-series", lambda X: SlidingWindowTransformer().fit(X),
      (pd.Series([1.0, np.nan, 3.0]),), ValueError, "contains NaN"),
@@ -73,9 +105,9 @@ CASES = [
     ("forecaster-nan", lambda X: SeriesForecaster(small_lstm()).fit(X),
      (pd.Series([1.0, np.nan] * 8),), ValueError, "NaN or infinity"),
     # -- dtypes ----------------------------------------------------------------
-    ("lstm-object-3d", lambda X, y: small_lstm().fit(X, y),
+    ("lstm-object-3d", fit_lstm(),
      (X3.astype(object), Y), TypeError, "must hold numbers"),
-    ("lstm-string-3d", lambda X, y: small_lstm().fit(X, y),
+    ("lstm-string-3d", fit_lstm(),
      (np.full((3, 2, 1), "a"), Y[:3]), TypeError, "must hold numbers"),
     ("window-string-column", lambda X: SlidingWindowTransformer().fit(X),
      (pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"]}),), ValueError,
@@ -89,14 +121,14 @@ CASES = [
     ("sliding-windows-int", lambda X: sliding_windows(X, 2),
      (np.arange(5),), TypeError, "floating point"),
     # -- empty / tiny / too short -----------------------------------------------
-    ("lstm-empty", lambda X, y: small_lstm().fit(X, y),
+    ("lstm-empty", fit_lstm(),
      (np.empty((0, 3, 1)), np.empty(0)), ValueError, "at least one sample"),
-    ("lstm-zero-timesteps", lambda X, y: small_lstm().fit(X, y),
+    ("lstm-zero-timesteps", fit_lstm(),
      (np.empty((3, 0, 1)), Y[:3]), ValueError, "one timestep"),
     ("window-empty", lambda X: SlidingWindowTransformer().fit(X),
      (np.empty(0),), ValueError, "0 sample"),
-    ("early-stopping-one-sample", lambda X, y: small_lstm(early_stopping=True).fit(X, y),
-     (X3[:1], Y[:1]), ValueError, "at least one training and one validation"),
+    ("early-stopping-one-sample", fit_lstm(early_stopping=True),
+     (X3[:1], Y[:1]), ValueError, "early_stopping needs at least one training and one validation"),
     ("frame-windows-too-short", lambda X: frame_windows(X, 10),
      (np.arange(5.0),), ValueError, "fewer than window_length"),
     ("frame-supervised-too-short", lambda X: frame_supervised(X, horizon=3),
@@ -104,12 +136,14 @@ CASES = [
     ("forecaster-too-short", lambda X: SeriesForecaster(small_lstm(), horizon=5).fit(X),
      (pd.Series(np.arange(6.0)),), ValueError, "at least 7"),
     # -- lengths and shapes -------------------------------------------------------
-    ("lstm-len-mismatch", lambda X, y: small_lstm().fit(X, y),
+    ("lstm-len-mismatch", fit_lstm(),
      (X3, Y[:-1]), ValueError, "inconsistent numbers of samples"),
-    ("lstm-1d", lambda X, y: small_lstm().fit(X, y),
-     (np.arange(12.0), Y), ValueError, "Reshape your data"),
-    ("lstm-4d", lambda X, y: small_lstm().fit(X, y),
+    ("lstm-1d", fit_lstm(),
+     (np.arange(12.0), Y), ValueError, "1 dimension.*Reshape your data.*SlidingWindowTransformer"),
+    ("lstm-4d", fit_lstm(),
      (X3[..., None], Y), ValueError, "4 dimension"),
+    ("lstm-predict-4d", lambda X: fitted_lstm().predict(X),
+     (X3[..., None],), ValueError, "4 dimension"),
     ("window-3d", lambda X: SlidingWindowTransformer().fit(X),
      (X3,), ValueError, "dim 3"),
     ("sliding-windows-3d", lambda X: sliding_windows(X, 2),
@@ -134,14 +168,24 @@ CASES = [
     ("forecaster-unfitted", lambda X: SeriesForecaster().predict(X),
      (SERIES,), NotFittedError, "not fitted"),
     # -- sizes and options ------------------------------------------------------------
-    ("hidden-size-zero", lambda X, y: LSTMRegressor(hidden_size=0).fit(X, y),
+    ("hidden-size-zero", fit_lstm(hidden_size=0),
      (X3, Y), ValueError, "'hidden_size' parameter"),
-    ("batch-size-negative", lambda X, y: LSTMRegressor(batch_size=-4).fit(X, y),
+    ("batch-size-negative", fit_lstm(batch_size=-4),
      (X3, Y), ValueError, "'batch_size' parameter"),
-    ("max-epochs-zero", lambda X, y: LSTMRegressor(max_epochs=0).fit(X, y),
+    ("max-epochs-zero", fit_lstm(max_epochs=0),
      (X3, Y), ValueError, "'max_epochs' parameter"),
-    ("lr-negative", lambda X, y: LSTMRegressor(lr=-0.1).fit(X, y),
+    ("lr-negative", fit_lstm(lr=-0.1),
      (X3, Y), ValueError, "'lr' parameter"),
+    ("lr-zero", fit_lstm(lr=0.0),
+     (X3, Y), ValueError, "'lr' parameter"),
+    ("dropout-one-and-a-half", fit_lstm(dropout=1.5),
+     (X3, Y), ValueError, "'dropout' parameter"),
+    ("validation-fraction-one", fit_lstm(validation_fraction=1.0),
+     (X3, Y), ValueError, "'validation_fraction' parameter"),
+    ("sample-weight-length", fit_lstm(),
+     (X3, Y, np.ones(11)), ValueError, r"sample_weight.shape == \(11,\), expected \(12,\)"),
+    ("sample-weight-negative", fit_lstm(),
+     (X3, Y, -np.ones(12)), ValueError, "Negative values in data passed to `sample_weight`"),
     ("window-length-zero", lambda X: SlidingWindowTransformer(window_length=0).fit(X),
      (SERIES,), ValueError, "'window_length' parameter"),
     ("sliding-windows-negative", lambda X: sliding_windows(X, -1),
@@ -150,20 +194,25 @@ CASES = [
      (np.arange(6.0),), TypeError, "window_length must be an int"),
     ("horizon-zero", lambda X: frame_supervised(X, horizon=0),
      (SERIES,), ValueError, "horizon must be >= 1"),
-    ("unknown-cell", lambda X, y: LSTMRegressor(cell="rnn").fit(X, y),
+    ("unknown-cell", fit_lstm(cell="rnn"),
      (X3, Y), ValueError, "'cell' parameter"),
-    ("unknown-loss", lambda X, y: LSTMRegressor(loss="hinge").fit(X, y),
+    ("unknown-loss", fit_lstm(loss="hinge"),
      (X3, Y), ValueError, "'loss' parameter"),
-    ("unknown-optimizer", lambda X, y: LSTMRegressor(optimizer="adagradx").fit(X, y),
+    ("unknown-optimizer", fit_lstm(optimizer="adagradx"),
      (X3, Y), ValueError, "'optimizer' parameter"),
-    ("relu-with-gru", lambda X, y: small_lstm(cell="gru", activation="relu").fit(X, y),
+    ("relu-with-gru", fit_lstm(cell="gru", activation="relu"),
      (X3, Y), ValueError, "only implemented for cell='lstm'"),
-    ("target-feature-out-of-range", lambda X, y: small_lstm(target_feature=5).fit(X, y),
+    ("target-feature-out-of-range", fit_lstm(target_feature=5),
      (X3, Y), ValueError, "target_feature=5"),
-    ("cuda-without-gpu", lambda X, y: small_lstm(device="cuda").fit(X, y),
+    ("target-feature-one-past-the-last", fit_lstm(target_feature=2),
+     (X3, Y), ValueError, "target_feature=2 but X has only 2 feature"),
+    ("cuda-without-gpu", fit_lstm(device="cuda"),
      (X3, Y), ValueError, "no CUDA device"),
-    ("min-observed-too-high", lambda X, y: small_lstm(min_observed_steps=9).fit(X, y),
+    ("min-observed-too-high", fit_lstm(min_observed_steps=9),
      (X3, Y), ValueError, "lower min_observed_steps"),
+    ("min-observed-none-left-in-padded-windows", fit_lstm(min_observed_steps=4),
+     (SlidingWindowTransformer(window_length=5).fit_transform(np.arange(3.0)),
+      np.arange(3.0)), ValueError, "No sample has min_observed_steps=4 observed steps"),
     # -- time order -------------------------------------------------------------------
     ("window-unsorted-index", lambda X: SlidingWindowTransformer().fit(X),
      (SERIES.iloc[::-1],), ValueError, "sort_index"),
@@ -247,19 +296,26 @@ def test_single_sample_and_window_longer_than_series_are_fine():
     assert np.isnan(windows[:, :7]).all()
 
 
-def test_diverging_training_stops_with_advice():
-    from sklstm._exceptions import DivergenceError
+def test_integer_input_accepted():
+    X = np.arange(60).reshape(20, 3, 1)
+    y = np.arange(20) * 3 + 3
+    model = LSTMRegressor(**TINY).fit(X, y)
+    assert np.isfinite(model.predict(X)).all()
 
-    X = RNG.normal(size=(40, 3, 1)) * 1e6
-    y = RNG.normal(size=40) * 1e6
-    model = LSTMRegressor(
-        hidden_size=4,
-        max_epochs=5,
-        lr=1e8,
-        scale=False,
-        optimizer="sgd",
-        target_mode="level",
-        random_state=0,
-    )
-    with pytest.raises(DivergenceError, match="lower the learning rate|Lower the"):
-        model.fit(X, y)
+
+def test_inputs_not_modified():
+    series = np.arange(1.0, 31.0)
+    X = np.array(SlidingWindowTransformer(window_length=4).fit_transform(series))
+    y = series * 2
+    y2 = np.column_stack([y, -y])
+    X_before, y_before, y2_before = X.copy(), y.copy(), y2.copy()
+    for target in (y, y2):
+        model = LSTMRegressor(
+            target_mode="delta", min_observed_steps=2, early_stopping=True, **TINY
+        )
+        model.fit(X, target, sample_weight=np.ones(len(X)))
+        model.partial_fit(X, target)
+        model.predict(X)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(y, y_before)
+    np.testing.assert_array_equal(y2, y2_before)

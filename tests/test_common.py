@@ -1,13 +1,26 @@
-"""sklearn's estimator checks for both estimators.
+"""sklearn compatibility: the estimator checks, and use inside sklearn's tools.
 
-2-D input is read as univariate sequences ``(n_samples, n_timesteps)``, so the
-2-D checks exercise the real code paths. Checks that cannot apply to
-sequence data are listed below with the reason; nothing is skipped silently.
+The estimator checks run for both estimators. 2-D input is read as univariate
+sequences ``(n_samples, n_timesteps)``, so the 2-D checks exercise the real
+code paths. Checks that cannot apply to sequence data are listed below with
+the reason; nothing is skipped silently.
+
+After them, LSTMRegressor inside a parallel grid search over a Pipeline,
+TransformedTargetRegressor and BaggingRegressor.
 """
 
+import numpy as np
+import pandas as pd
+import pytest
+from _settings import TINY
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.ensemble import BaggingRegressor
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklstm import LSTMRegressor, SlidingWindowTransformer
+from sklstm import LSTMRegressor, SlidingWindowTransformer, frame_supervised
 
 ESTIMATORS = [
     SlidingWindowTransformer(window_length=3),
@@ -59,3 +72,67 @@ def expected_failed_checks(estimator):
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+# ------------------------------------------- inside sklearn's own tools
+
+
+@pytest.fixture(scope="module")
+def supervised_series():
+    rng = np.random.default_rng(0)
+    series = pd.Series(np.arange(60.0) + rng.normal(0, 0.5, 60), name="value")
+    return frame_supervised(series)
+
+
+def test_grid_search_pipeline_parallel(supervised_series):
+    X, y = supervised_series
+    pipe = make_pipeline(
+        SlidingWindowTransformer(window_length=3), LSTMRegressor(**TINY)
+    )
+    search = GridSearchCV(
+        pipe,
+        {"slidingwindowtransformer__window_length": [2, 3]},
+        cv=TimeSeriesSplit(3),
+        scoring="neg_mean_absolute_error",
+        n_jobs=2,
+    ).fit(X, y)
+    assert search.best_params_["slidingwindowtransformer__window_length"] in (2, 3)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    pred = search.predict(X)
+    assert pred.shape == (len(X),)
+    assert np.isfinite(pred).all()
+    # Parallel scores equal sequential ones (determinism across processes).
+    scores = cross_val_score(
+        pipe, X, y, cv=TimeSeriesSplit(3), scoring="neg_mean_absolute_error", n_jobs=2
+    )
+    sequential = cross_val_score(
+        pipe, X, y, cv=TimeSeriesSplit(3), scoring="neg_mean_absolute_error"
+    )
+    assert scores.shape == (3,)
+    np.testing.assert_array_equal(scores, sequential)
+
+
+def test_transformed_target_regressor(even_data):
+    X, y = even_data
+    model = TransformedTargetRegressor(
+        regressor=LSTMRegressor(target_mode="level", **TINY),
+        transformer=StandardScaler(),
+    ).fit(X, y)
+    pred = model.predict(X)
+    assert pred.shape == y.shape
+    assert np.isfinite(pred).all()
+    # The inner model saw the standardised target.
+    assert abs(float(model.regressor_.y_mean_[0])) < 1e-9
+
+
+def test_bagging_regressor_2d_input(even_data):
+    X, y = even_data
+    X2 = np.array(X[:, :, 0])
+    bag = BaggingRegressor(LSTMRegressor(**TINY), n_estimators=2, random_state=0).fit(
+        X2, y
+    )
+    assert len(bag.estimators_) == 2
+    assert all(est.n_iter_ == 2 for est in bag.estimators_)
+    pred = bag.predict(X2)
+    assert pred.shape == y.shape
+    assert np.isfinite(pred).all()

@@ -1,6 +1,9 @@
-"""Tests of ``LSTMRegressor``: the sklearn contract, training options and errors."""
+"""Tests of ``LSTMRegressor``: the sklearn contract, options and predictions.
 
-import copy
+Bad input is in test_bad_input.py and the training loop (batches, callbacks,
+interrupts, divergence, early stopping, warm start) in test_training.py.
+"""
+
 import math
 import pickle
 import random
@@ -10,13 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from _settings import TINY, params_of, tiny
 from sklearn.base import clone
-from sklearn.compose import TransformedTargetRegressor
-from sklearn.ensemble import BaggingRegressor
 from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_val_score
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
 
@@ -24,22 +23,13 @@ from sklstm import (
     ExtrapolationWarning,
     LSTMRegressor,
     SlidingWindowTransformer,
-    frame_supervised,
     frame_windows,
 )
-from sklstm._exceptions import DivergenceError
 
-# Small and fast: a few units, a few epochs.
-TINY = dict(hidden_size=4, max_epochs=2, random_state=0)
+# even_data and multi_data are shared with test_training.py (conftest.py).
 
 
-# --------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def even_data():
-    """Windows of 2, 4, ..., 200 and the next value."""
-    return frame_windows(np.arange(2.0, 202.0, 2.0), 3)
+# -------------------------------------------------------------- fixtures
 
 
 @pytest.fixture(scope="module")
@@ -50,36 +40,12 @@ def even_model(even_data):
 
 
 @pytest.fixture(scope="module")
-def multi_data():
-    """40 sequences of 4 steps and 2 features; y depends on the first feature."""
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(40, 4, 2))
-    y = X[:, :, 0].sum(axis=1) + 0.5 * X[:, -1, 1]
-    return X, y
-
-
-@pytest.fixture(scope="module")
 def multi_model(multi_data):
     X, y = multi_data
     return LSTMRegressor(hidden_size=6, max_epochs=3, random_state=0).fit(X, y)
 
 
-class CaptureDatasets(Callback):
-    """Records the skorch datasets and the initial weights of a fit."""
-
-    def on_train_begin(self, net, **kwargs):
-        self.initial_state = copy.deepcopy(net.module_.state_dict())
-
-    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
-        self.dataset_train = dataset_train
-        self.dataset_valid = dataset_valid
-
-
-def params_of(model):
-    return {k: v.detach().clone() for k, v in model.net_.module_.state_dict().items()}
-
-
-# ------------------------------------------------------------------ shapes
+# ---------------------------------------------------------------- shapes
 
 
 def test_predict_shape_3d_x_1d_y(multi_model, multi_data):
@@ -139,7 +105,7 @@ def test_dataframe_feature_names(even_data):
         model.predict(renamed)
 
 
-# ------------------------------------------------------------- determinism
+# ----------------------------------------------------------- determinism
 
 
 def test_repeat_fits_are_bit_identical(multi_data):
@@ -171,9 +137,7 @@ def test_fit_leaves_global_random_state_untouched(multi_data):
     np_state = np.random.get_state()  # noqa: NPY002 (the legacy global RNG)
     py_state = random.getstate()
     torch_state = torch.get_rng_state()
-    model = LSTMRegressor(
-        hidden_size=4, num_layers=2, dropout=0.3, max_epochs=2, random_state=0
-    )
+    model = LSTMRegressor(num_layers=2, dropout=0.3, **TINY)
     model.fit(X, y)
     model.predict(X)
     model.partial_fit(X, y)
@@ -266,7 +230,7 @@ def test_pickle_round_trip(even_model, even_data):
     assert restored.n_iter_ == even_model.n_iter_
 
 
-# ------------------------------------------------------------ learning
+# -------------------------------------------------------------- learning
 
 
 def test_even_numbers_next_value(even_model):
@@ -317,7 +281,7 @@ def test_level_mode_learns():
     assert model.score(X, y) > 0.7
 
 
-# ------------------------------------------------------------- target_mode
+# ----------------------------------------------------------- target_mode
 
 
 def test_target_mode_auto_resolution(even_data, multi_data):
@@ -337,13 +301,13 @@ def test_delta_mode_untrained_predicts_last_value_plus_mean_change():
     # With the zero-initialised head, one epoch at a tiny lr leaves the
     # network output at ~0: predictions are the reference plus the mean delta.
     X, y = frame_windows(np.array([1.0, 2.0, 4.0, 7.0, 11.0, 16.0, 22.0]), 2)
-    model = LSTMRegressor(hidden_size=4, max_epochs=1, lr=1e-9, random_state=0)
+    model = LSTMRegressor(**tiny(max_epochs=1, lr=1e-9))
     model.fit(X, y)
     mean_change = np.mean(y - X[:, -1, 0])
     np.testing.assert_allclose(model.predict(X), X[:, -1, 0] + mean_change, atol=1e-5)
 
 
-# ------------------------------------------------------ NaN and bad input
+# ------------------------------------------------------------ NaN padding
 
 
 @pytest.fixture(scope="module")
@@ -391,131 +355,14 @@ def test_padding_at_predict_is_handled_when_fit_had_none(padded_model):
     )
 
 
-def sequences(n=12, steps=4, features=2, seed=0):
-    rng = np.random.default_rng(seed)
-    return rng.normal(size=(n, steps, features)), rng.normal(size=n)
-
-
-@pytest.mark.parametrize("where", ["fit", "predict"])
-def test_nan_in_the_middle_rejected(where, multi_model):
-    X, y = sequences()
-    X[3, 2, :] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
-        if where == "fit":
-            LSTMRegressor(**TINY).fit(X, y)
-        else:
-            multi_model.predict(X)
-
-
-def test_nan_in_some_features_of_a_step_rejected():
-    X, y = sequences()
-    X[3, 0, 1] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
-        LSTMRegressor(**TINY).fit(X, y)
-
-
-@pytest.mark.parametrize("ndim", [2, 3])
-def test_infinity_rejected(ndim):
-    X, y = sequences(features=1)
-    X[5, 1, 0] = np.inf
-    if ndim == 2:
-        X = X[:, :, 0]
-    with pytest.raises(ValueError, match="infinity"):
-        LSTMRegressor(**TINY).fit(X, y)
-
-
-def test_infinity_rejected_at_predict(multi_model):
-    X, _ = sequences()
-    X[0, -1, 0] = -np.inf
-    with pytest.raises(ValueError, match="infinity"):
-        multi_model.predict(X)
-
-
-def test_nan_in_y_rejected():
-    X, y = sequences()
-    y[4] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
-        LSTMRegressor(**TINY).fit(X, y)
-
-
-def test_all_nan_sample_rejected():
-    X, y = sequences()
-    X[7] = np.nan
-    with pytest.raises(ValueError, match="no observed step"):
-        LSTMRegressor(**TINY).fit(X, y)
-
-
-def test_wrong_feature_count_at_predict(multi_model):
-    X, _ = sequences(features=3)
-    with pytest.raises(ValueError, match="features"):
-        multi_model.predict(X)
-
-
-def test_four_dimensional_input_rejected(multi_model):
-    X = np.zeros((5, 4, 2, 1))
-    with pytest.raises(ValueError, match="dimension"):
-        LSTMRegressor(**TINY).fit(X, np.zeros(5))
-    with pytest.raises(ValueError, match="dimension"):
-        multi_model.predict(X)
-
-
-def test_one_dimensional_input_rejected():
-    with pytest.raises(ValueError, match="SlidingWindowTransformer"):
-        LSTMRegressor(**TINY).fit(np.arange(10.0), np.arange(10.0))
-
-
-def test_predict_before_fit():
-    X, _ = sequences()
-    with pytest.raises(NotFittedError):
-        LSTMRegressor().predict(X)
-
-
-def test_object_dtype_rejected():
-    X = np.empty((4, 3, 1), dtype=object)
-    X[...] = "a"
-    with pytest.raises(TypeError, match="numbers"):
-        LSTMRegressor(**TINY).fit(X, np.zeros(4))
-
-
-def test_integer_input_accepted():
-    X = np.arange(60).reshape(20, 3, 1)
-    y = np.arange(20) * 3 + 3
-    model = LSTMRegressor(**TINY).fit(X, y)
-    assert np.isfinite(model.predict(X)).all()
-
-
-def test_inconsistent_lengths_rejected():
-    X, y = sequences()
-    with pytest.raises(ValueError, match="inconsistent"):
-        LSTMRegressor(**TINY).fit(X, y[:-1])
-
-
-def test_inputs_not_modified():
-    series = np.arange(1.0, 31.0)
-    X = np.array(SlidingWindowTransformer(window_length=4).fit_transform(series))
-    y = series * 2
-    y2 = np.column_stack([y, -y])
-    X_before, y_before, y2_before = X.copy(), y.copy(), y2.copy()
-    for target in (y, y2):
-        model = LSTMRegressor(
-            target_mode="delta", min_observed_steps=2, early_stopping=True, **TINY
-        )
-        model.fit(X, target, sample_weight=np.ones(len(X)))
-        model.partial_fit(X, target)
-        model.predict(X)
-    np.testing.assert_array_equal(X, X_before)
-    np.testing.assert_array_equal(y, y_before)
-    np.testing.assert_array_equal(y2, y2_before)
-
-
-# ------------------------------------------------------ min_observed_steps
+# ---------------------------------------------------- min_observed_steps
 
 
 def test_min_observed_steps_skips_short_rows():
     series = np.cos(np.arange(40.0) / 4)
     X = SlidingWindowTransformer(window_length=5).fit_transform(series)
     y = series * 3
-    params = dict(hidden_size=4, max_epochs=3, random_state=0)
+    params = tiny(max_epochs=3)
     model = LSTMRegressor(min_observed_steps=3, **params).fit(X, y)
     assert model.n_samples_skipped_ == 2  # rows with 1 and 2 observed steps
     assert LSTMRegressor(**params).fit(X, y).n_samples_skipped_ == 0
@@ -528,13 +375,7 @@ def test_min_observed_steps_skips_short_rows():
     assert np.isfinite(model.predict(X[:2])).all()
 
 
-def test_min_observed_steps_none_left():
-    X = SlidingWindowTransformer(window_length=5).fit_transform(np.arange(3.0))
-    with pytest.raises(ValueError, match="min_observed_steps"):
-        LSTMRegressor(min_observed_steps=4, **TINY).fit(X, np.arange(3.0))
-
-
-# ------------------------------------------------------------ sample_weight
+# --------------------------------------------------------- sample_weight
 
 
 def test_unit_and_scaled_sample_weights_match_unweighted(multi_data):
@@ -554,9 +395,7 @@ def test_sample_weight_pulls_toward_weighted_targets():
     X = np.repeat(rng.normal(size=(1, 4, 1)), 40, axis=0)
     y = np.r_[np.zeros(20), np.full(20, 10.0)]
     first_half = np.r_[np.ones(20), np.zeros(20)]
-    params = dict(
-        hidden_size=4, max_epochs=30, lr=0.01, target_mode="level", random_state=0
-    )
+    params = tiny(max_epochs=30, lr=0.01, target_mode="level")
     low = LSTMRegressor(**params).fit(X, y, sample_weight=first_half)
     high = LSTMRegressor(**params).fit(X, y, sample_weight=1 - first_half)
     plain = LSTMRegressor(**params).fit(X, y)
@@ -566,62 +405,7 @@ def test_sample_weight_pulls_toward_weighted_targets():
     assert abs(p_plain - 5.0) < 1.0
 
 
-def test_invalid_sample_weight(multi_data):
-    X, y = multi_data
-    with pytest.raises(ValueError):
-        LSTMRegressor(**TINY).fit(X, y, sample_weight=np.ones(len(X) - 1))
-    with pytest.raises(ValueError, match="(?i)negative"):
-        LSTMRegressor(**TINY).fit(X, y, sample_weight=-np.ones(len(X)))
-
-
-# ------------------------------------------------ warm_start, partial_fit
-
-
-def test_warm_start_continues_training(multi_data):
-    X, y = multi_data
-    model = LSTMRegressor(warm_start=True, hidden_size=4, max_epochs=2, random_state=0)
-    model.fit(X, y)
-    first_curve = list(model.loss_curve_)
-    first_params = params_of(model)
-    first_pred = model.predict(X)
-    model.fit(X, y)
-    assert model.n_iter_ == 4
-    assert len(model.loss_curve_) == 4
-    assert model.loss_curve_[:2] == first_curve
-    assert not np.array_equal(model.predict(X), first_pred)
-    assert not torch.equal(
-        params_of(model)["rnn.weight_hh_l0"], first_params["rnn.weight_hh_l0"]
-    )
-    # Without warm_start, fit starts over.
-    model.set_params(warm_start=False)
-    model.fit(X, y)
-    assert model.n_iter_ == 2
-    assert model.loss_curve_ == first_curve
-
-
-def test_warm_start_rejects_different_output_count(multi_data):
-    X, y = multi_data
-    model = LSTMRegressor(warm_start=True, **TINY).fit(X, y)
-    with pytest.raises(ValueError, match="output"):
-        model.fit(X, np.column_stack([y, y]))
-
-
-def test_partial_fit_runs_one_epoch_per_call(multi_data):
-    X, y = multi_data
-    model = LSTMRegressor(hidden_size=4, max_epochs=50, random_state=0)
-    for expected in (1, 2, 3):
-        model.partial_fit(X, y)
-        assert model.n_iter_ == expected
-        assert len(model.loss_curve_) == expected
-    assert all(math.isfinite(v) for v in model.loss_curve_)
-    # partial_fit is reproducible too.
-    again = LSTMRegressor(hidden_size=4, max_epochs=50, random_state=0)
-    for _ in range(3):
-        again.partial_fit(X, y)
-    assert np.array_equal(again.predict(X), model.predict(X))
-
-
-# ----------------------------------------------------------------- options
+# --------------------------------------------------------------- options
 
 
 class OptionsCase:
@@ -700,8 +484,7 @@ OPTIONS = {
 def test_options_fit_and_predict(name, multi_data):
     X, y = multi_data
     case = OPTIONS[name]
-    params = dict(hidden_size=4, max_epochs=3, lr=0.01, random_state=0)
-    params.update(case.params)
+    params = tiny(max_epochs=3, lr=0.01, **case.params)
     model = LSTMRegressor(**params).fit(X, y)
     pred = model.predict(X)
     assert pred.shape == (len(X),)
@@ -712,207 +495,7 @@ def test_options_fit_and_predict(name, multi_data):
         assert case.check(model) is not False
 
 
-def test_clip_grad_norm_bounds_each_sgd_step(multi_data):
-    # Plain SGD moves the parameters by lr * gradient; with the gradient norm
-    # clipped to c, n steps move them at most n * lr * c in total.
-    X, y = multi_data
-    capture = CaptureDatasets()
-    lr, clip, epochs, batch = 0.5, 1e-3, 2, 10
-    model = LSTMRegressor(
-        hidden_size=4,
-        optimizer="sgd",
-        lr=lr,
-        clip_grad_norm=clip,
-        max_epochs=epochs,
-        batch_size=batch,
-        callbacks=[capture],
-        random_state=0,
-    ).fit(X, y)
-    final = model.net_.module_.state_dict()
-    moved = math.sqrt(
-        sum(
-            float(((final[k] - v) ** 2).sum()) for k, v in capture.initial_state.items()
-        )
-    )
-    n_steps = epochs * math.ceil(len(X) / batch)
-    assert 0 < moved <= n_steps * lr * clip * (1 + 1e-4)
-
-
-# ------------------------------------------------------------ early stopping
-
-
-@pytest.fixture(scope="module")
-def early_model(multi_data):
-    X, y = multi_data
-    capture = CaptureDatasets()
-    model = LSTMRegressor(
-        hidden_size=6,
-        max_epochs=6,
-        lr=0.01,
-        early_stopping=True,
-        validation_fraction=0.2,
-        n_iter_no_change=10,
-        callbacks=[capture],
-        random_state=0,
-    ).fit(X, y)
-    return model, capture
-
-
-def test_early_stopping_curves(early_model):
-    model, _ = early_model
-    assert model.n_iter_ == 6
-    assert len(model.loss_curve_) == 6
-    assert len(model.validation_loss_curve_) == 6
-    assert len(model.validation_scores_) == 6
-    assert all(
-        isinstance(s, float) and math.isfinite(s) for s in model.validation_scores_
-    )
-    assert all(s <= 1.0 for s in model.validation_scores_)
-    assert model.best_epoch_ == int(np.argmin(model.validation_loss_curve_)) + 1
-
-
-def test_early_stopping_validates_on_last_rows(early_model, multi_data):
-    model, capture = early_model
-    X, y = multi_data
-    n = len(X)
-    n_valid = math.ceil(0.2 * n)
-    np.testing.assert_array_equal(capture.dataset_valid.rows, np.arange(n - n_valid, n))
-    np.testing.assert_array_equal(capture.dataset_train.rows, np.arange(n - n_valid))
-    # The validation targets are those of the last rows, in order.
-    valid_y = capture.dataset_valid.y.numpy()[:, 0] * model.y_scale_ + model.y_mean_
-    np.testing.assert_allclose(valid_y, y[n - n_valid :], rtol=1e-5, atol=1e-5)
-
-
-def test_validation_scores_are_r2_of_validation_rows(early_model):
-    model, capture = early_model
-    valid = capture.dataset_valid
-    module = model.net_.module_.eval()
-    with torch.no_grad():
-        out = module(valid.X).double().numpy()[:, 0]
-    target = valid.y.double().numpy()[:, 0]
-    r2 = 1 - ((target - out) ** 2).sum() / ((target - target.mean()) ** 2).sum()
-    assert model.validation_scores_[model.best_epoch_ - 1] == pytest.approx(
-        r2, abs=1e-4
-    )
-
-
-def test_early_stopping_stops_on_plateau(multi_data):
-    X, y = multi_data
-    # A learning rate this small leaves the validation loss flat.
-    model = LSTMRegressor(
-        hidden_size=4,
-        max_epochs=30,
-        lr=1e-9,
-        early_stopping=True,
-        n_iter_no_change=2,
-        random_state=0,
-    ).fit(X, y)
-    assert model.n_iter_ == 3  # the first epoch, then two without improvement
-    assert len(model.validation_loss_curve_) == 3
-    assert len(model.validation_scores_) == 3
-
-
-def test_best_epoch_matches_restored_weights(multi_data):
-    # With tol > 0, small later improvements do not count, and skorch's
-    # EarlyStopping restores the weights of the last epoch that improved by
-    # more than tol. best_epoch_ ("the epoch whose weights the model holds")
-    # must name that epoch, and the held weights must score its valid loss.
-    X, y = multi_data
-    capture = CaptureDatasets()
-    model = LSTMRegressor(
-        hidden_size=6,
-        max_epochs=30,
-        lr=0.01,
-        early_stopping=True,
-        n_iter_no_change=3,
-        tol=0.05,
-        callbacks=[capture],
-        random_state=0,
-    ).fit(X, y)
-    valid = capture.dataset_valid
-    module = model.net_.module_.eval()
-    with torch.no_grad():
-        held_loss = float(((module(valid.X) - valid.y) ** 2).mean())
-    assert held_loss == pytest.approx(
-        model.validation_loss_curve_[model.best_epoch_ - 1], rel=1e-4
-    )
-
-
-def test_early_stopping_needs_two_samples():
-    X, y = sequences(n=1)
-    with pytest.raises(ValueError, match="early_stopping"):
-        LSTMRegressor(early_stopping=True, **TINY).fit(X, y)
-
-
-# -------------------------------------------------------------- divergence
-
-
-def test_divergence_raises(even_data):
-    X, y = even_data
-    model = LSTMRegressor(
-        lr=1e6,
-        scale=False,
-        optimizer="sgd",
-        hidden_size=4,
-        max_epochs=5,
-        random_state=0,
-    )
-    with pytest.raises(DivergenceError, match="Lower the learning rate") as info:
-        model.fit(np.asarray(X) * 1e4, y * 1e4)
-    assert isinstance(info.value, RuntimeError)
-    assert not hasattr(model, "net_")  # a diverged model is not left fitted
-
-
-# ----------------------------------------------------------------- verbose
-
-
-def test_verbose_zero_is_silent(capsys, multi_data):
-    X, y = multi_data
-    LSTMRegressor(verbose=0, early_stopping=True, n_iter_no_change=1, **TINY).fit(X, y)
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert err == ""
-
-
-def test_verbose_one_prints_epoch_table(capsys, multi_data):
-    X, y = multi_data
-    LSTMRegressor(verbose=1, early_stopping=True, **TINY).fit(X, y)
-    out, _ = capsys.readouterr()
-    assert "train_loss" in out
-    assert "valid_loss" in out
-    lines = [line.split() for line in out.splitlines()]
-    epochs = [row[0] for row in lines if row and row[0].isdigit()]
-    assert epochs == ["1", "2"]
-
-
-# --------------------------------------------------------- hyperparameters
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        dict(hidden_size=0),
-        dict(cell="rnn"),
-        dict(loss="foo"),
-        dict(optimizer="bogus"),
-        dict(dropout=1.5),
-        dict(lr=0.0),
-        dict(max_epochs=0),
-        dict(validation_fraction=1.0),
-        dict(activation="relu", cell="gru"),
-        dict(target_feature=2),
-    ],
-    ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()),
-)
-def test_invalid_hyperparameters_raise_at_fit(params, multi_data):
-    X, y = multi_data
-    model = LSTMRegressor(**params)  # constructing never validates
-    with pytest.raises(ValueError):
-        model.fit(X, y)
-    assert not hasattr(model, "net_")
-
-
-# ------------------------------------------------------------ extrapolation
+# --------------------------------------------------------- extrapolation
 
 
 def test_extrapolation_warning_in_level_mode(even_data):
@@ -943,9 +526,7 @@ def _fit_skewed_outputs(multi_data, n_outputs, target_mode):
     """
     X, y = multi_data
     Y = np.column_stack([y, np.exp(y)])[:, :n_outputs]
-    return LSTMRegressor(
-        hidden_size=4, max_epochs=1, target_mode=target_mode, random_state=0
-    ).fit(X, Y)
+    return LSTMRegressor(**tiny(max_epochs=1, target_mode=target_mode)).fit(X, Y)
 
 
 @pytest.mark.parametrize("n_outputs", [1, 2])
@@ -998,229 +579,3 @@ def test_small_predictions_unscale_bit_identically(multi_data, target_mode, n_ou
         assert small_in_range == full_in_range == (spread < 1)
     scaled[0, 0] = np.nan
     assert model._predictor.unscale_small(scaled, X3)[1] is False
-
-
-# ------------------------------------------------------ sklearn ecosystem
-
-
-@pytest.fixture(scope="module")
-def supervised_series():
-    rng = np.random.default_rng(0)
-    series = pd.Series(np.arange(60.0) + rng.normal(0, 0.5, 60), name="value")
-    return frame_supervised(series)
-
-
-def test_grid_search_pipeline_parallel(supervised_series):
-    X, y = supervised_series
-    pipe = make_pipeline(
-        SlidingWindowTransformer(window_length=3),
-        LSTMRegressor(hidden_size=4, max_epochs=2, random_state=0),
-    )
-    search = GridSearchCV(
-        pipe,
-        {"slidingwindowtransformer__window_length": [2, 3]},
-        cv=TimeSeriesSplit(3),
-        scoring="neg_mean_absolute_error",
-        n_jobs=2,
-    ).fit(X, y)
-    assert search.best_params_["slidingwindowtransformer__window_length"] in (2, 3)
-    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
-    pred = search.predict(X)
-    assert pred.shape == (len(X),)
-    assert np.isfinite(pred).all()
-    # Parallel scores equal sequential ones (determinism across processes).
-    scores = cross_val_score(
-        pipe, X, y, cv=TimeSeriesSplit(3), scoring="neg_mean_absolute_error", n_jobs=2
-    )
-    sequential = cross_val_score(
-        pipe, X, y, cv=TimeSeriesSplit(3), scoring="neg_mean_absolute_error"
-    )
-    assert scores.shape == (3,)
-    np.testing.assert_array_equal(scores, sequential)
-
-
-def test_transformed_target_regressor(even_data):
-    X, y = even_data
-    model = TransformedTargetRegressor(
-        regressor=LSTMRegressor(target_mode="level", **TINY),
-        transformer=StandardScaler(),
-    ).fit(X, y)
-    pred = model.predict(X)
-    assert pred.shape == y.shape
-    assert np.isfinite(pred).all()
-    # The inner model saw the standardised target.
-    assert abs(float(model.regressor_.y_mean_[0])) < 1e-9
-
-
-def test_bagging_regressor_2d_input(even_data):
-    X, y = even_data
-    X2 = np.array(X[:, :, 0])
-    bag = BaggingRegressor(LSTMRegressor(**TINY), n_estimators=2, random_state=0).fit(
-        X2, y
-    )
-    assert len(bag.estimators_) == 2
-    assert all(est.n_iter_ == 2 for est in bag.estimators_)
-    pred = bag.predict(X2)
-    assert pred.shape == y.shape
-    assert np.isfinite(pred).all()
-
-
-# ------------------------------------------------------ failures mid-training
-
-
-class _InterruptAt:
-    """A skorch callback that presses Ctrl-C in the middle of an epoch."""
-
-    def __init__(self, epoch):
-        self.epoch = epoch
-
-    def initialize(self):
-        return self
-
-    def get_params(self, deep=True):
-        return {"epoch": self.epoch}
-
-    def on_batch_end(self, net, training=False, **kwargs):
-        if training and len(net.history) == self.epoch:
-            raise KeyboardInterrupt
-
-
-def test_keyboard_interrupt_keeps_the_last_finished_epoch():
-    from skorch.callbacks import Callback
-
-    class Interrupt(_InterruptAt, Callback):
-        pass
-
-    X = np.random.default_rng(0).normal(size=(64, 4, 1))
-    y = X[:, -1, 0]
-    reference = LSTMRegressor(hidden_size=4, max_epochs=2, random_state=0).fit(X, y)
-    model = LSTMRegressor(
-        hidden_size=4, max_epochs=5, random_state=0, callbacks=[Interrupt(3)]
-    )
-    with pytest.warns(UserWarning, match="interrupted .* during epoch 3"):
-        model.fit(X, y)
-    assert model.n_iter_ == 2
-    assert len(model.loss_curve_) == 2
-    # Epochs 1-2 ran exactly as in the uninterrupted 2-epoch fit.
-    np.testing.assert_array_equal(model.predict(X), reference.predict(X))
-
-
-def test_failed_fit_leaves_the_estimator_unfitted():
-    from sklearn.exceptions import NotFittedError
-
-    from sklstm._exceptions import DivergenceError
-
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(40, 3, 1)) * 1e6
-    y = rng.normal(size=40) * 1e6
-    model = LSTMRegressor(
-        hidden_size=4,
-        max_epochs=3,
-        lr=1e8,
-        scale=False,
-        optimizer="sgd",
-        target_mode="level",
-        random_state=0,
-    )
-    with pytest.raises(DivergenceError):
-        model.fit(X, y)
-    with pytest.raises(NotFittedError):
-        model.predict(X)
-
-
-@pytest.mark.parametrize("weighted", [False, True])
-def test_chunked_batches_give_the_same_training(monkeypatch, weighted):
-    """Large batches train in chunks (bounded memory) with the same update."""
-    import sklstm._training as training
-
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(64, 6, 2))
-    y = X[:, -1, 0] - X[:, 0, 1]
-    weights = rng.uniform(0.5, 2.0, size=64) if weighted else None
-    params = dict(hidden_size=4, max_epochs=3, batch_size=32, random_state=0)
-    whole = LSTMRegressor(**params).fit(X, y, sample_weight=weights)
-    assert whole.net_.max_chunk_rows >= 32
-    monkeypatch.setattr(training, "CHUNK_BUDGET_BYTES", 1)
-    chunked = LSTMRegressor(**params).fit(X, y, sample_weight=weights)
-    assert chunked.net_.max_chunk_rows == 1
-    np.testing.assert_allclose(
-        chunked.predict(X), whole.predict(X), rtol=1e-4, atol=1e-5
-    )
-    np.testing.assert_allclose(chunked.loss_curve_, whole.loss_curve_, rtol=1e-4)
-
-
-def test_chunks_split_a_batch_evenly(monkeypatch):
-    from skorch.callbacks import Callback
-
-    import sklstm._training as training
-
-    class RecordRows(Callback):
-        def initialize(self):
-            self.rows = []
-            return self
-
-        def on_train_begin(self, net, **kwargs):
-            net.module_.register_forward_hook(
-                lambda module, args, output: self.rows.append(len(args[0]))
-            )
-
-    # Budget for exactly 218 rows of this shape.
-    per_row = 6 * (training._BYTES_PER_UNIT_STEP * 4 + training._BYTES_PER_STEP)
-    monkeypatch.setattr(training, "CHUNK_BUDGET_BYTES", 218 * per_row)
-    X = np.random.default_rng(0).normal(size=(256, 6, 1))
-    model = LSTMRegressor(
-        hidden_size=4,
-        max_epochs=1,
-        batch_size=256,
-        random_state=0,
-        callbacks=[RecordRows()],
-    ).fit(X, X[:, -1, 0])
-    assert model.net_.max_chunk_rows == 218
-    assert dict(model.net_.callbacks_)["user_0"].rows == [128, 128]
-
-
-def test_per_batch_callbacks_see_every_batch_and_others_are_skipped():
-    from skorch.callbacks import Callback
-
-    class Counter(Callback):
-        def initialize(self):
-            self.events = []
-            return self
-
-        def on_batch_begin(self, net, training=False, **kwargs):
-            self.events.append(("begin", training))
-
-        def on_batch_end(self, net, training=False, **kwargs):
-            self.events.append(("end", training))
-
-        def on_grad_computed(self, net, named_parameters, **kwargs):
-            self.events.append(("grad", len(list(named_parameters))))
-
-    X = np.random.default_rng(0).normal(size=(50, 4, 1))
-    y = X[:, -1, 0]
-    counter = Counter()
-    model = LSTMRegressor(
-        hidden_size=4,
-        max_epochs=2,
-        batch_size=16,
-        early_stopping=True,
-        validation_fraction=0.2,
-        n_iter_no_change=5,
-        random_state=0,
-        callbacks=[counter],
-    ).fit(X, y)
-    counter = dict(model.net_.callbacks_)["user_0"]
-    # 40 training rows in batches of 16 (3 batches), 10 validation rows (1).
-    per_epoch = (
-        # 6 parameters: weight_ih, weight_hh, two biases, head weight and bias.
-        [("begin", True), ("grad", 6), ("end", True)] * 3
-        + [("begin", False), ("end", False)]
-    )
-    assert counter.events == per_epoch * 2
-    # skorch's own per-batch bookkeeping is intact.
-    assert model.net_.history[-1, "batches", -1, "valid_batch_size"] == 10
-    assert [b["train_batch_size"] for b in model.net_.history[0]["batches"][:3]] == [
-        16,
-        16,
-        8,
-    ]

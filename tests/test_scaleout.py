@@ -6,6 +6,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from _settings import tiny
 from numpy.testing import assert_allclose
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
@@ -28,7 +29,7 @@ def noisy_series(n=90):
 def small_search(n_jobs=None):
     pipe = make_pipeline(
         SlidingWindowTransformer(window_length=3),
-        LSTMRegressor(hidden_size=4, max_epochs=3, random_state=0),
+        LSTMRegressor(**tiny(max_epochs=3)),
     )
     return GridSearchCV(
         pipe,

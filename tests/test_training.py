@@ -1,10 +1,22 @@
-"""Tests of the training helpers in ``sklstm._training``."""
+"""Training mechanics: the helpers in ``sklstm._training`` and the loop they run.
+
+First the helpers on their own (threads, scaling, blocked predict, loss), then
+LSTMRegressor's loop: batches split into chunks, per-batch callbacks, Ctrl-C,
+divergence, gradient clipping, early stopping, warm start and partial_fit,
+and the verbose epoch table.
+"""
+
+import copy
+import math
 
 import numpy as np
 import pytest
 import torch
+from _settings import TINY, params_of, tiny
+from sklearn.exceptions import NotFittedError
+from skorch.callbacks import Callback
 
-from sklstm import _training
+from sklstm import DivergenceError, LSTMRegressor, _training
 from sklstm._training import choose_num_threads, scale_to_float32
 
 
@@ -69,14 +81,12 @@ def test_torch_threads_restores_the_previous_setting(n_threads):
 
 
 def test_predict_in_blocks_equals_row_by_row(monkeypatch):
-    from sklstm import LSTMRegressor
-
     rng = np.random.default_rng(0)
     X = rng.normal(size=(23, 5, 2))
     X[3, :2] = np.nan  # a padded row inside a later block
     X[17, :1] = np.nan
     y = rng.normal(size=23)
-    model = LSTMRegressor(hidden_size=4, max_epochs=2, random_state=0).fit(X, y)
+    model = LSTMRegressor(**TINY).fit(X, y)
     whole = model.predict(X)
     monkeypatch.setattr(_training, "_MIN_BLOCK_ROWS", 1)
     monkeypatch.setattr(_training, "_BLOCK_GATE_VALUES", 4 * 4)  # 4-row blocks
@@ -102,3 +112,346 @@ def test_unweighted_loss_equals_unit_weights(kind):
     torch.testing.assert_close(
         loss(y_pred, (y_true, weights)), loss(y_pred[1:], y_true[1:])
     )
+
+
+# ------------------------------- batches: chunks and per-batch callbacks
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_chunked_batches_give_the_same_training(monkeypatch, weighted):
+    """Large batches train in chunks (bounded memory) with the same update."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 6, 2))
+    y = X[:, -1, 0] - X[:, 0, 1]
+    weights = rng.uniform(0.5, 2.0, size=64) if weighted else None
+    params = tiny(max_epochs=3, batch_size=32)
+    whole = LSTMRegressor(**params).fit(X, y, sample_weight=weights)
+    assert whole.net_.max_chunk_rows >= 32
+    monkeypatch.setattr(_training, "CHUNK_BUDGET_BYTES", 1)
+    chunked = LSTMRegressor(**params).fit(X, y, sample_weight=weights)
+    assert chunked.net_.max_chunk_rows == 1
+    np.testing.assert_allclose(
+        chunked.predict(X), whole.predict(X), rtol=1e-4, atol=1e-5
+    )
+    np.testing.assert_allclose(chunked.loss_curve_, whole.loss_curve_, rtol=1e-4)
+
+
+def test_chunks_split_a_batch_evenly(monkeypatch):
+    class RecordRows(Callback):
+        def initialize(self):
+            self.rows = []
+            return self
+
+        def on_train_begin(self, net, **kwargs):
+            net.module_.register_forward_hook(
+                lambda module, args, output: self.rows.append(len(args[0]))
+            )
+
+    # Budget for exactly 218 rows of this shape.
+    per_row = 6 * (_training._BYTES_PER_UNIT_STEP * 4 + _training._BYTES_PER_STEP)
+    monkeypatch.setattr(_training, "CHUNK_BUDGET_BYTES", 218 * per_row)
+    X = np.random.default_rng(0).normal(size=(256, 6, 1))
+    model = LSTMRegressor(
+        **tiny(max_epochs=1, batch_size=256, callbacks=[RecordRows()])
+    ).fit(X, X[:, -1, 0])
+    assert model.net_.max_chunk_rows == 218
+    assert dict(model.net_.callbacks_)["user_0"].rows == [128, 128]
+
+
+def test_per_batch_callbacks_see_every_batch_and_others_are_skipped():
+    class Counter(Callback):
+        def initialize(self):
+            self.events = []
+            return self
+
+        def on_batch_begin(self, net, training=False, **kwargs):
+            self.events.append(("begin", training))
+
+        def on_batch_end(self, net, training=False, **kwargs):
+            self.events.append(("end", training))
+
+        def on_grad_computed(self, net, named_parameters, **kwargs):
+            self.events.append(("grad", len(list(named_parameters))))
+
+    X = np.random.default_rng(0).normal(size=(50, 4, 1))
+    y = X[:, -1, 0]
+    counter = Counter()
+    model = LSTMRegressor(
+        batch_size=16,
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=5,
+        callbacks=[counter],
+        **TINY,
+    ).fit(X, y)
+    counter = dict(model.net_.callbacks_)["user_0"]
+    # 40 training rows in batches of 16 (3 batches), 10 validation rows (1).
+    per_epoch = (
+        # 6 parameters: weight_ih, weight_hh, two biases, head weight and bias.
+        [("begin", True), ("grad", 6), ("end", True)] * 3
+        + [("begin", False), ("end", False)]
+    )
+    assert counter.events == per_epoch * 2
+    # skorch's own per-batch bookkeeping is intact.
+    assert model.net_.history[-1, "batches", -1, "valid_batch_size"] == 10
+    assert [b["train_batch_size"] for b in model.net_.history[0]["batches"][:3]] == [
+        16,
+        16,
+        8,
+    ]
+
+
+# ----------------------------------- interrupts, failures and divergence
+
+
+class InterruptAt(Callback):
+    """Presses Ctrl-C in the middle of an epoch."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def initialize(self):
+        return self
+
+    def get_params(self, deep=True):
+        return {"epoch": self.epoch}
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        if training and len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_keyboard_interrupt_keeps_the_last_finished_epoch():
+    X = np.random.default_rng(0).normal(size=(64, 4, 1))
+    y = X[:, -1, 0]
+    reference = LSTMRegressor(**TINY).fit(X, y)
+    model = LSTMRegressor(**tiny(max_epochs=5, callbacks=[InterruptAt(3)]))
+    with pytest.warns(UserWarning, match="interrupted .* during epoch 3"):
+        model.fit(X, y)
+    assert model.n_iter_ == 2
+    assert len(model.loss_curve_) == 2
+    # Epochs 1-2 ran exactly as in the uninterrupted 2-epoch fit.
+    np.testing.assert_array_equal(model.predict(X), reference.predict(X))
+
+
+def exploding_fit(max_epochs):
+    """A model and data whose loss overflows: unscaled values near 1e6, lr=1e8."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3, 1)) * 1e6
+    y = rng.normal(size=40) * 1e6
+    params = tiny(max_epochs=max_epochs, lr=1e8, scale=False, optimizer="sgd")
+    return LSTMRegressor(target_mode="level", **params), X, y
+
+
+def test_failed_fit_leaves_the_estimator_unfitted():
+    model, X, y = exploding_fit(max_epochs=3)
+    with pytest.raises(DivergenceError):
+        model.fit(X, y)
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+
+
+def test_divergence_raises(even_data):
+    X, y = even_data
+    model = LSTMRegressor(**tiny(lr=1e6, scale=False, optimizer="sgd", max_epochs=5))
+    with pytest.raises(DivergenceError, match="Lower the learning rate") as info:
+        model.fit(np.asarray(X) * 1e4, y * 1e4)
+    assert isinstance(info.value, RuntimeError)
+    assert not hasattr(model, "net_")  # a diverged model is not left fitted
+
+
+def test_diverging_training_stops_with_advice():
+    model, X, y = exploding_fit(max_epochs=5)
+    with pytest.raises(DivergenceError, match="lower the learning rate|Lower the"):
+        model.fit(X, y)
+
+
+# ----------------------------------------------------- gradient clipping
+
+
+class CaptureDatasets(Callback):
+    """Records the skorch datasets and the initial weights of a fit."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.initial_state = copy.deepcopy(net.module_.state_dict())
+
+    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        self.dataset_train = dataset_train
+        self.dataset_valid = dataset_valid
+
+
+def fit_capturing(X, y, **params):
+    """Fit ``LSTMRegressor(**params)``; return it and its CaptureDatasets."""
+    capture = CaptureDatasets()
+    model = LSTMRegressor(callbacks=[capture], **params).fit(X, y)
+    return model, capture
+
+
+def test_clip_grad_norm_bounds_each_sgd_step(multi_data):
+    # Plain SGD moves the parameters by lr * gradient; with the gradient norm
+    # clipped to c, n steps move them at most n * lr * c in total.
+    X, y = multi_data
+    lr, clip, epochs, batch = 0.5, 1e-3, 2, 10
+    params = tiny(
+        optimizer="sgd", lr=lr, clip_grad_norm=clip, max_epochs=epochs, batch_size=batch
+    )
+    model, capture = fit_capturing(X, y, **params)
+    final = model.net_.module_.state_dict()
+    moved = math.sqrt(
+        sum(
+            float(((final[k] - v) ** 2).sum()) for k, v in capture.initial_state.items()
+        )
+    )
+    n_steps = epochs * math.ceil(len(X) / batch)
+    assert 0 < moved <= n_steps * lr * clip * (1 + 1e-4)
+
+
+# -------------------------------------------------------- early stopping
+
+
+# What the early-stopping fits share; each adds its own length and patience.
+EARLY = dict(hidden_size=6, lr=0.01, early_stopping=True, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def early_model(multi_data):
+    X, y = multi_data
+    return fit_capturing(
+        X, y, max_epochs=6, validation_fraction=0.2, n_iter_no_change=10, **EARLY
+    )
+
+
+def test_early_stopping_curves(early_model):
+    model, _ = early_model
+    assert model.n_iter_ == 6
+    assert len(model.loss_curve_) == 6
+    assert len(model.validation_loss_curve_) == 6
+    assert len(model.validation_scores_) == 6
+    assert all(
+        isinstance(s, float) and math.isfinite(s) for s in model.validation_scores_
+    )
+    assert all(s <= 1.0 for s in model.validation_scores_)
+    assert model.best_epoch_ == int(np.argmin(model.validation_loss_curve_)) + 1
+
+
+def test_early_stopping_validates_on_last_rows(early_model, multi_data):
+    model, capture = early_model
+    X, y = multi_data
+    n = len(X)
+    n_valid = math.ceil(0.2 * n)
+    np.testing.assert_array_equal(capture.dataset_valid.rows, np.arange(n - n_valid, n))
+    np.testing.assert_array_equal(capture.dataset_train.rows, np.arange(n - n_valid))
+    # The validation targets are those of the last rows, in order.
+    valid_y = capture.dataset_valid.y.numpy()[:, 0] * model.y_scale_ + model.y_mean_
+    np.testing.assert_allclose(valid_y, y[n - n_valid :], rtol=1e-5, atol=1e-5)
+
+
+def test_validation_scores_are_r2_of_validation_rows(early_model):
+    model, capture = early_model
+    valid = capture.dataset_valid
+    module = model.net_.module_.eval()
+    with torch.no_grad():
+        out = module(valid.X).double().numpy()[:, 0]
+    target = valid.y.double().numpy()[:, 0]
+    r2 = 1 - ((target - out) ** 2).sum() / ((target - target.mean()) ** 2).sum()
+    assert model.validation_scores_[model.best_epoch_ - 1] == pytest.approx(
+        r2, abs=1e-4
+    )
+
+
+def test_early_stopping_stops_on_plateau(multi_data):
+    X, y = multi_data
+    # A learning rate this small leaves the validation loss flat.
+    model = LSTMRegressor(
+        **tiny(max_epochs=30, lr=1e-9, early_stopping=True, n_iter_no_change=2)
+    ).fit(X, y)
+    assert model.n_iter_ == 3  # the first epoch, then two without improvement
+    assert len(model.validation_loss_curve_) == 3
+    assert len(model.validation_scores_) == 3
+
+
+def test_best_epoch_matches_restored_weights(multi_data):
+    # With tol > 0, small later improvements do not count, and skorch's
+    # EarlyStopping restores the weights of the last epoch that improved by
+    # more than tol. best_epoch_ ("the epoch whose weights the model holds")
+    # must name that epoch, and the held weights must score its valid loss.
+    X, y = multi_data
+    model, capture = fit_capturing(
+        X, y, max_epochs=30, n_iter_no_change=3, tol=0.05, **EARLY
+    )
+    valid = capture.dataset_valid
+    module = model.net_.module_.eval()
+    with torch.no_grad():
+        held_loss = float(((module(valid.X) - valid.y) ** 2).mean())
+    assert held_loss == pytest.approx(
+        model.validation_loss_curve_[model.best_epoch_ - 1], rel=1e-4
+    )
+
+
+# -------------------------------------------- warm_start and partial_fit
+
+
+def test_warm_start_continues_training(multi_data):
+    X, y = multi_data
+    model = LSTMRegressor(warm_start=True, **TINY)
+    model.fit(X, y)
+    first_curve = list(model.loss_curve_)
+    first_params = params_of(model)
+    first_pred = model.predict(X)
+    model.fit(X, y)
+    assert model.n_iter_ == 4
+    assert len(model.loss_curve_) == 4
+    assert model.loss_curve_[:2] == first_curve
+    assert not np.array_equal(model.predict(X), first_pred)
+    assert not torch.equal(
+        params_of(model)["rnn.weight_hh_l0"], first_params["rnn.weight_hh_l0"]
+    )
+    # Without warm_start, fit starts over.
+    model.set_params(warm_start=False)
+    model.fit(X, y)
+    assert model.n_iter_ == 2
+    assert model.loss_curve_ == first_curve
+
+
+def test_warm_start_rejects_different_output_count(multi_data):
+    X, y = multi_data
+    model = LSTMRegressor(warm_start=True, **TINY).fit(X, y)
+    with pytest.raises(ValueError, match="output"):
+        model.fit(X, np.column_stack([y, y]))
+
+
+def test_partial_fit_runs_one_epoch_per_call(multi_data):
+    X, y = multi_data
+    model = LSTMRegressor(**tiny(max_epochs=50))
+    for expected in (1, 2, 3):
+        model.partial_fit(X, y)
+        assert model.n_iter_ == expected
+        assert len(model.loss_curve_) == expected
+    assert all(math.isfinite(v) for v in model.loss_curve_)
+    # partial_fit is reproducible too.
+    again = LSTMRegressor(**tiny(max_epochs=50))
+    for _ in range(3):
+        again.partial_fit(X, y)
+    assert np.array_equal(again.predict(X), model.predict(X))
+
+
+# --------------------------------------------------------------- verbose
+
+
+def test_verbose_zero_is_silent(capsys, multi_data):
+    X, y = multi_data
+    LSTMRegressor(verbose=0, early_stopping=True, n_iter_no_change=1, **TINY).fit(X, y)
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == ""
+
+
+def test_verbose_one_prints_epoch_table(capsys, multi_data):
+    X, y = multi_data
+    LSTMRegressor(verbose=1, early_stopping=True, **TINY).fit(X, y)
+    out, _ = capsys.readouterr()
+    assert "train_loss" in out
+    assert "valid_loss" in out
+    lines = [line.split() for line in out.splitlines()]
+    epochs = [row[0] for row in lines if row and row[0].isdigit()]
+    assert epochs == ["1", "2"]
