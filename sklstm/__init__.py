@@ -8,6 +8,7 @@ clone or pickle pipelines (joblib workers, notebooks) start fast.
 from ._exceptions import DivergenceError, ExtrapolationWarning
 from ._forecast import SeriesForecaster
 from ._framing import frame_supervised, frame_windows
+from ._model_selection import PanelTimeSeriesSplit
 from ._persistence import load_model, save_model
 from ._regressor import LSTMRegressor
 from ._window import SlidingWindowTransformer, sliding_windows
@@ -18,6 +19,7 @@ __all__ = [
     "DivergenceError",
     "ExtrapolationWarning",
     "LSTMRegressor",
+    "PanelTimeSeriesSplit",
     "SeriesForecaster",
     "SlidingWindowTransformer",
     "frame_supervised",
