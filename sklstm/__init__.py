@@ -6,9 +6,11 @@ clone or pickle pipelines (joblib workers, notebooks) start fast.
 """
 
 from ._exceptions import ExtrapolationWarning
+from ._export import export_onnx
 from ._forecast import SeriesForecaster
 from ._framing import frame_supervised, frame_windows
 from ._persistence import load_model, save_model
+from ._plotting import plot_forecast, plot_loss
 from ._regressor import LSTMRegressor
 from ._window import SlidingWindowTransformer, sliding_windows
 
@@ -19,9 +21,12 @@ __all__ = [
     "LSTMRegressor",
     "SeriesForecaster",
     "SlidingWindowTransformer",
+    "export_onnx",
     "frame_supervised",
     "frame_windows",
     "load_model",
+    "plot_forecast",
+    "plot_loss",
     "save_model",
     "sliding_windows",
     "__version__",
