@@ -7,7 +7,8 @@ The story of a pandas user with a monthly series:
    the very same windows (MAE, RMSE, MASE);
 2. a 12-month forecast indexed by the future months, with split-conformal
    90% prediction intervals;
-3. a plot saved as PNG (needs matplotlib: ``pip install sklstm[examples]``).
+3. a plot saved as PNG with ``plot_forecast`` and ``plot_loss`` (needs
+   matplotlib: ``pip install sklstm[examples]``).
 
 The series grows multiplicatively, so both learned models work on its log:
 ``FunctionTransformer(np.log)`` logs the windows inside the Pipeline and
@@ -31,6 +32,8 @@ from sklstm import (
     SeriesForecaster,
     SlidingWindowTransformer,
     frame_supervised,
+    plot_forecast,
+    plot_loss,
 )
 
 # Box & Jenkins (1976), series G: international airline passengers, thousands.
@@ -117,26 +120,26 @@ def forecast_next_year(series):
         conformal_fraction=0.25,
     )
     forecaster.fit(np.log(series))
-    return np.exp(forecaster.forecast(coverage=0.9))
+    return forecaster, np.exp(forecaster.forecast(coverage=0.9))
 
 
-def plot(series, forecast, path):
+def plot(forecaster, series, path):
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import FuncFormatter
     except ImportError:
         print("matplotlib is not installed; skipping the plot")
         return
-    fig, ax = plt.subplots(figsize=(9, 4))
-    ax.plot(series.index, series, label="observed")
-    ax.plot(forecast.index, forecast["passengers"], label="sklstm forecast")
-    ax.fill_between(
-        forecast.index, forecast["lower"], forecast["upper"], alpha=0.3, label="90%"
-    )
-    ax.set_ylabel("passengers (thousands)")
-    ax.legend(loc="upper left")
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7))
+    # The forecaster works on the log of the series: draw it there (a log
+    # scale) and label the axis in passengers.
+    plot_forecast(forecaster, np.log(series), ax=top, coverage=0.9)
+    top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{np.exp(v):.0f}"))
+    top.set_ylabel("passengers (thousands, log scale)")
+    plot_loss(forecaster, ax=bottom)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -151,12 +154,12 @@ def main():
     print("One-step-ahead backtest, last 4 years (TimeSeriesSplit, 4 folds):")
     print(table.round(3).to_string())
 
-    forecast = forecast_next_year(series)
+    forecaster, forecast = forecast_next_year(series)
     print("\n12-month forecast with 90% split-conformal intervals:")
     print(forecast.round(1).to_string())
 
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("airline_forecast.png")
-    plot(series, forecast, out)
+    plot(forecaster, series, out)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,12 @@ clone or pickle pipelines (joblib workers, notebooks) start fast.
 """
 
 from ._exceptions import DivergenceError, ExtrapolationWarning
+from ._export import export_onnx
 from ._forecast import SeriesForecaster
 from ._framing import frame_supervised, frame_windows
 from ._model_selection import PanelTimeSeriesSplit
 from ._persistence import load_model, save_model
+from ._plotting import plot_forecast, plot_loss
 from ._regressor import LSTMRegressor
 from ._window import SlidingWindowTransformer, sliding_windows
 
@@ -22,9 +24,12 @@ __all__ = [
     "PanelTimeSeriesSplit",
     "SeriesForecaster",
     "SlidingWindowTransformer",
+    "export_onnx",
     "frame_supervised",
     "frame_windows",
     "load_model",
+    "plot_forecast",
+    "plot_loss",
     "save_model",
     "sliding_windows",
     "__version__",

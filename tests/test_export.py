@@ -1,0 +1,185 @@
+"""export_onnx: the ONNX graph predicts what predict() predicts.
+
+Each exported model gets random weights (N(0, 0.7)) after a short fit, so the
+recurrent stack and the head shape the predictions strongly: a freshly fitted
+tiny model has a near-zero head, and any graph would then match. Agreement is
+measured on the standardised target scale: |onnx - predict| <= 1e-5 *
+y_scale_ (measured: up to about 1.5e-6 with these weights).
+"""
+
+import warnings
+
+import numpy as np
+import onnx
+import onnxruntime
+import pytest
+import torch
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
+
+from sklstm import (
+    ExtrapolationWarning,
+    LSTMRegressor,
+    SlidingWindowTransformer,
+    export_onnx,
+)
+
+TOLERANCE = 1e-5  # of y_scale_, per output
+
+# One row per model; together they cover cell, layers, target shape, target
+# mode, input rank, bidirectional, head and activation.
+CONFIGS = {
+    "lstm-1layer-1d-delta-3d": dict(params=dict(cell="lstm"), n_features=1),
+    "gru-2layers-2d-level-3d-head": dict(
+        params=dict(cell="gru", num_layers=2, head_size=3, dropout=0.2),
+        n_features=3,
+        n_outputs=2,
+    ),
+    "lstm-2layers-2d-delta-2dinput": dict(
+        params=dict(cell="lstm", num_layers=2, target_mode="delta"),
+        n_outputs=2,
+        input_2d=True,
+    ),
+    "gru-1layer-1d-level-2dinput": dict(
+        params=dict(cell="gru", target_mode="level"), input_2d=True
+    ),
+    "lstm-bidirectional-2layers-level-3d": dict(
+        params=dict(cell="lstm", num_layers=2, bidirectional=True), n_features=2
+    ),
+    "lstm-relu-1d-delta-2dinput": dict(
+        params=dict(cell="lstm", activation="relu"), input_2d=True
+    ),
+}
+N_TIMESTEPS = 7
+
+
+def _data(n_features=1, n_outputs=1, input_2d=False):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, N_TIMESTEPS, n_features)).cumsum(axis=1) + 10.0
+    y = np.stack([X[:, -1, 0] + (k + 1) * X[:, 0, -1] for k in range(n_outputs)], 1)
+    return (X[:, :, 0] if input_2d else X), (y[:, 0] if n_outputs == 1 else y)
+
+
+def _padded(X):
+    """``X`` as float32, row i starting ``i % n_timesteps`` steps late."""
+    X = X.astype(np.float32)  # a copy
+    for row in range(len(X)):
+        X[row, : row % X.shape[1]] = np.nan
+    return X
+
+
+@pytest.fixture(scope="module", params=list(CONFIGS))
+def exported(request, tmp_path_factory):
+    config = CONFIGS[request.param]
+    X, y = _data(
+        config.get("n_features", 1),
+        config.get("n_outputs", 1),
+        config.get("input_2d", False),
+    )
+    model = LSTMRegressor(hidden_size=5, max_epochs=2, random_state=0)
+    model.set_params(**config["params"]).fit(X, y)
+    generator = torch.Generator().manual_seed(0)
+    with torch.no_grad():
+        for weight in model.net_.module_.parameters():
+            weight.copy_(0.7 * torch.randn(weight.shape, generator=generator))
+    path = export_onnx(model, tmp_path_factory.mktemp("onnx") / "model.onnx")
+    return model, onnxruntime.InferenceSession(str(path)), X, path
+
+
+def _predict_quietly(model, X):
+    # Random weights may extrapolate; predict's warning is not what is tested.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ExtrapolationWarning)
+        return model.predict(X)
+
+
+def _check_matches(model, session, X):
+    expected = _predict_quietly(model, X)
+    (actual,) = session.run(None, {"X": X})
+    assert actual.dtype == np.float64
+    assert actual.shape == expected.shape
+    error = np.abs(actual - expected).reshape(len(X), -1) / model.y_scale_
+    assert error.max() <= TOLERANCE, error.max()
+    return expected
+
+
+def test_full_windows_match_predict(exported):
+    model, session, X, _ = exported
+    expected = _check_matches(model, session, X[:20].astype(np.float32))
+    # The weights make the prediction depend on the input (a real test).
+    spread = expected.reshape(20, -1).std(axis=0) / model.y_scale_
+    assert spread.min() > 0.05
+
+
+def test_nan_padded_windows_match_predict(exported):
+    model, session, X, _ = exported
+    full = X[:14].astype(np.float32)
+    padded = _padded(full)
+    expected = _check_matches(model, session, padded)
+    # Padding changes the prediction of the rows that start late.
+    late = np.arange(14) % N_TIMESTEPS > 0
+    assert not np.allclose(expected[late], _predict_quietly(model, full)[late])
+
+
+def test_dynamic_batch_size(exported):
+    model, session, X, _ = exported
+    for rows in (1, 2, 33):
+        _check_matches(model, session, _padded(np.resize(X, (rows, *X.shape[1:]))))
+
+
+def test_dynamic_timesteps_for_3d_input(exported):
+    model, session, X, _ = exported
+    if X.ndim == 2:
+        input_shape = session.get_inputs()[0].shape
+        assert input_shape[1] == N_TIMESTEPS  # fixed: it is n_features_in_
+        return
+    for steps in (1, 12):
+        longer = np.concatenate([X[:9]] * 2, axis=1)[:, :steps]
+        _check_matches(model, session, _padded(longer))
+
+
+def test_file_is_self_contained(exported):
+    _, _, _, path = exported
+    assert [p.name for p in path.parent.iterdir()] == ["model.onnx"]
+    graph = onnx.load(str(path)).graph
+    assert [i.name for i in graph.input] == ["X"]
+    assert [o.name for o in graph.output] == ["y"]
+
+
+def test_export_leaves_the_model_unchanged_and_passes_the_opset(tmp_path):
+    X, y = _data()
+    model = LSTMRegressor(hidden_size=3, max_epochs=1, random_state=0).fit(X, y)
+    before = model.predict(X)
+    module = model.net_.module_
+    module.train()
+    state = {k: v.clone() for k, v in module.state_dict().items()}
+    path = export_onnx(model, tmp_path / "model.onnx", opset=18)
+    assert module.training
+    assert all(torch.equal(state[k], v) for k, v in module.state_dict().items())
+    np.testing.assert_array_equal(model.predict(X), before)
+    assert {o.domain: o.version for o in onnx.load(str(path)).opset_import}[""] == 18
+    session = onnxruntime.InferenceSession(str(path))
+    _check_matches(model, session, _padded(X[:9]))
+
+
+def test_refuses_a_pipeline(tmp_path):
+    X, y = _data(input_2d=True)
+    pipe = make_pipeline(SlidingWindowTransformer(window_length=3), LSTMRegressor())
+    with pytest.raises(TypeError, match=r"not a Pipeline.*pipeline\[-1\]"):
+        export_onnx(pipe, tmp_path / "model.onnx")
+    assert not (tmp_path / "model.onnx").exists()
+
+
+def test_refuses_other_objects_and_unfitted_models(tmp_path):
+    with pytest.raises(TypeError, match="exports a fitted LSTMRegressor, got dict"):
+        export_onnx({}, tmp_path / "model.onnx")
+    with pytest.raises(NotFittedError):
+        export_onnx(LSTMRegressor(), tmp_path / "model.onnx")
+
+
+def test_refuses_relu_with_3d_input(tmp_path):
+    X, y = _data(n_features=2)
+    model = LSTMRegressor(hidden_size=3, max_epochs=1, activation="relu")
+    model.fit(X, y)
+    with pytest.raises(NotImplementedError, match="activation='relu'.*2-D input"):
+        export_onnx(model, tmp_path / "model.onnx")
