@@ -627,7 +627,7 @@ def suggest_offset(index: pd.DatetimeIndex):
     Returns
     -------
     offset : pandas offset or None
-        None for fewer than two labels.
+        None for fewer than three labels.
 
     Examples
     --------
@@ -638,7 +638,7 @@ def suggest_offset(index: pd.DatetimeIndex):
     <MonthBegin>
     """
     offset = infer_offset(index)
-    if offset is not None or len(index) < 2:
+    if offset is not None or len(index) < 3:  # two labels prove no frequency
         return offset
     run, n = 3, len(index)
     # At most about 200 runs: this only shapes an error message.
