@@ -5,18 +5,22 @@ The forecaster owns the framing that a Pipeline cannot do: it turns a series
 window regressor (``LSTMRegressor`` by default) with a *direct* (one output
 per future step) or *recursive* (one-step model fed its own predictions)
 strategy, and returns forecasts indexed by the future timestamps. It is an
-sklearn estimator: ``fit(series)`` / ``score(series)`` make it searchable with
-``GridSearchCV(..., cv=TimeSeriesSplit(...))``, strategy included.
+sklearn regressor: ``fit(series)`` / ``score(series)`` make it searchable with
+``GridSearchCV(..., cv=TimeSeriesSplit(...))``, strategy included, and
+``fit(X, y)`` with ``X, y = frame_supervised(series, horizon=horizon)`` lets
+any sklearn scorer compare ``predict(X)`` with ``y``.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, _fit_context, clone
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
+from sklearn.exceptions import DataConversionWarning
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -25,7 +29,7 @@ from ._series import future_values, index_step, read_series, target_position
 from ._window import sliding_windows
 
 
-class SeriesForecaster(BaseEstimator):
+class SeriesForecaster(RegressorMixin, BaseEstimator):
     """Forecast the next ``horizon`` values of a series from its recent window.
 
     Parameters
@@ -81,8 +85,37 @@ class SeriesForecaster(BaseEstimator):
 
     See Also
     --------
-    sklstm.frame_supervised : Framing for the Pipeline route.
+    sklstm.frame_supervised : Framing for the Pipeline route, and the ``y``
+        of ``fit(X, y)`` / ``score(X, y)``.
     sklstm.LSTMRegressor : The default window regressor.
+
+    Notes
+    -----
+    **Scoring with any sklearn scorer.** ``predict(X)`` returns the forecast
+    made at every row of ``X``: shape ``(n_rows,)`` for ``horizon == 1``,
+    ``(n_rows, horizon)`` otherwise. ``fit`` and ``score`` accept the matching
+    ``y``, the next ``horizon`` target values of every row, which is what
+    ``frame_supervised(series, horizon=horizon, target=target)`` returns. So
+    the sklearn habit works unchanged::
+
+        X, y = frame_supervised(series, horizon=h)
+        cross_val_score(fc, X, y, scoring="neg_mean_absolute_error",
+                        cv=TimeSeriesSplit(5, gap=h - 1))
+
+    This design was chosen over a forecaster-specific scorer because every
+    sklearn scorer, ``make_scorer`` and ``GridSearchCV(scoring=...,
+    refit=...)`` then compares like with like, and the Pipeline route uses
+    the same ``X, y``. For the direct strategy, ``fit(X, y)`` trains on
+    exactly the origins and targets of ``fit(series)`` (``y`` supplies the
+    last ``horizon`` values that ``X`` lacks); ``forecast()`` then continues
+    ``X``, so pass the whole series to forecast after its end
+    (``forecast(series)``). ``gap=h - 1`` keeps the test targets out of the
+    training labels (see :func:`~sklstm.frame_supervised`).
+
+    Without ``y`` a scorer has nothing to compare with: sklearn then warns
+    ``"Scoring failed"`` and records NaN. The default ``score(X)`` (used when
+    ``scoring`` is not given) needs no ``y``: it compares the forecasts with
+    the values of ``X`` that follow each row.
 
     Examples
     --------
@@ -149,10 +182,18 @@ class SeriesForecaster(BaseEstimator):
             )
             self.target_name_ = columns[self._target_pos]
         else:
+            name = type(self).__name__
+            if series.ndim == 1 and self.n_features_in_ != 1:
+                raise ValueError(
+                    f"X is 1-D (one series), but {name} was fitted on "
+                    f"{self.n_features_in_} columns. Reshape your data to "
+                    f"(n_steps, {self.n_features_in_})."
+                )
             if len(columns) != self.n_features_in_:
                 raise ValueError(
-                    f"X has {len(columns)} columns, but {type(self).__name__} "
-                    f"was fitted with {self.n_features_in_}."
+                    f"X has {len(columns)} features, but {name} is expecting "
+                    f"{self.n_features_in_} features as input (the columns "
+                    f"seen in fit: target and covariates)."
                 )
             names = getattr(self, "feature_names_in_", None)
             if names is not None and series.kind == "frame" and list(names) != columns:
@@ -168,6 +209,46 @@ class SeriesForecaster(BaseEstimator):
 
     # -------------------------------------------------------------- fit
 
+    def _future_targets(self, values, index, y):
+        """(n, horizon) targets of every row: from ``y``, or NaN past the end."""
+        if y is None:
+            return future_values(values[:, 0], self.horizon, len(values), fill=np.nan)
+        n, h = len(values), self.horizon
+        expected = (n,) if h == 1 else (n, h)
+        y_index = getattr(y, "index", None)
+        y = np.asarray(y, dtype=np.float64)
+        if y.ndim == 2 and y.shape[1] == 1 and h == 1:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected "
+                "(horizon=1); it is read as y.ravel().",
+                DataConversionWarning,
+                stacklevel=3,
+            )
+        if y.ndim == 1:
+            y = y.reshape(-1, 1)
+        if y.shape != (n, h):
+            raise ValueError(
+                f"y must hold the next horizon={h} target values of every row "
+                f"of X, shape {expected}, as frame_supervised(series, "
+                f"horizon={h}) returns; got shape {np.shape(y)}."
+            )
+        if index is not None and y_index is not None and not y_index.equals(index):
+            raise ValueError(
+                "y is not aligned with X: their indexes differ. Build both "
+                "with X, y = frame_supervised(series, horizon=...)."
+            )
+        if not np.isfinite(y).all():
+            raise ValueError("y contains NaN or infinity; fill or drop those rows.")
+        return y
+
+    def _n_scored(self, values, y):
+        """Rows of X whose whole horizon is observed (and whose path is defined)."""
+        n = len(values) - self.horizon if y is None else len(values)
+        if self.strategy == "recursive" and values.shape[1] > 1:
+            # A recursive path needs the covariates of its next horizon - 1 steps.
+            n = min(n, len(values) - self.horizon + 1)
+        return n
+
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
         """Fit the window regressor on every origin of the series.
@@ -177,8 +258,11 @@ class SeriesForecaster(BaseEstimator):
         X : pd.Series, pd.DataFrame or array-like of shape (n_steps,) or \
 (n_steps, n_features)
             The series, oldest first; a DataFrame may carry covariates.
-        y : None
-            Ignored: targets are the future values of the target column.
+        y : array-like of shape (n_steps,) or (n_steps, horizon), default=None
+            The next ``horizon`` target values of every row of ``X``, as
+            ``frame_supervised(series, horizon=horizon)`` returns them (see
+            Notes). None takes the targets from ``X`` itself: its last
+            ``horizon`` rows are then inputs only.
 
         Returns
         -------
@@ -186,42 +270,39 @@ class SeriesForecaster(BaseEstimator):
             The fitted forecaster.
         """
         values, index = self._series_values(X, fitting=True)
+        targets = self._future_targets(values, index, y)
         self._index_like = None if index is None else index[:0]
         self._index_step = None
         if index is not None:
             self._index_step = index_step(index, strict=True, freq=self.freq)
             self._index_end = index[-1]
         steps_ahead = self.horizon if self.strategy == "direct" else 1
-        n_origins = len(values) - steps_ahead
+        n_origins = len(values) - steps_ahead if y is None else len(values)
         if n_origins < 2:
             raise ValueError(
-                f"The series has {len(values)} rows; it needs at least "
-                f"{steps_ahead + 2} for horizon={self.horizon} with "
-                f"strategy={self.strategy!r}."
+                f"The series has {len(values)} rows (n_samples={len(values)}); "
+                f"it needs at least {steps_ahead + 2} for horizon={self.horizon} "
+                f"with strategy={self.strategy!r}."
             )
         windows = sliding_windows(values, self.window_length, padding=self.padding)
-        targets = self._targets(values, steps_ahead)
         base = LSTMRegressorDefault() if self.estimator is None else self.estimator
 
         if self.conformal_fraction > 0:
-            self.calibration_residuals_ = self._calibrate(base, values, windows)
+            self.calibration_residuals_ = self._calibrate(
+                base, values, windows, targets, self._n_scored(values, y)
+            )
         elif hasattr(self, "calibration_residuals_"):
             del self.calibration_residuals_
 
         self.estimator_ = clone(base).fit(
-            windows[:n_origins], _squeeze(targets[:n_origins])
+            windows[:n_origins], _squeeze(targets[:n_origins, :steps_ahead])
         )
         keep = min(len(values), self.window_length)
         self.last_window_ = values[len(values) - keep :].copy()
         return self
 
-    def _targets(self, values, steps_ahead):
-        # One row per origin; steps past the end of the series are NaN.
-        return future_values(values[:, 0], steps_ahead, len(values), fill=np.nan)
-
-    def _calibrate(self, base, values, windows):
-        n = len(values)
-        n_full = n - self.horizon  # origins whose whole horizon is observed
+    def _calibrate(self, base, values, windows, targets, n_full):
+        # n_full: origins whose whole horizon is observed.
         n_cal = math.ceil(self.conformal_fraction * n_full)
         start = n_full - n_cal
         # Training origins must not see calibration targets: their own
@@ -234,11 +315,11 @@ class SeriesForecaster(BaseEstimator):
                 f"{max(n_cal, 0)} calibration and {max(n_train, 0)} training "
                 f"origins; use a longer series or a different fraction."
             )
-        targets = self._targets(values, steps_ahead)
-        model = clone(base).fit(windows[:n_train], _squeeze(targets[:n_train]))
+        model = clone(base).fit(
+            windows[:n_train], _squeeze(targets[:n_train, :steps_ahead])
+        )
         paths = self._paths(model, windows[start:n_full], values, start)
-        actual = self._targets(values, self.horizon)[start:n_full]
-        return np.abs(actual - paths)
+        return np.abs(targets[start:n_full] - paths)
 
     # ---------------------------------------------------------- predict
 
@@ -351,9 +432,7 @@ default=None
                     "steps: pass future_covariates with shape (horizon, "
                     f"{self.n_features_in_ - 1})."
                 )
-            future = np.asarray(future_covariates, dtype=np.float64).reshape(
-                self.horizon, self.n_features_in_ - 1
-            )
+            future = self._future_covariates(future_covariates)
             pad = np.column_stack([np.full(self.horizon, np.nan), future])
             extended = np.vstack([values, pad])
         path = self._paths(self.estimator_, window, extended, len(values) - 1)[0]
@@ -375,6 +454,39 @@ default=None
             index=labels,
         )
 
+    def _future_covariates(self, future_covariates):
+        """Known future covariates as (horizon, n_covariates), or a clear error."""
+        n_cov = self.n_features_in_ - 1
+        names = getattr(self, "feature_names_in_", None)
+        if isinstance(future_covariates, pd.DataFrame) and names is not None:
+            wanted = [c for c in names if c != self.target_name_]
+            missing = [c for c in wanted if c not in future_covariates.columns]
+            if missing:
+                raise ValueError(
+                    f"future_covariates lacks the covariate column(s) {missing}; "
+                    f"it needs {wanted}."
+                )
+            future_covariates = future_covariates[wanted]
+        try:
+            future = np.asarray(future_covariates, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"future_covariates must hold numbers, shape (horizon, "
+                f"n_covariates) = ({self.horizon}, {n_cov}): {exc}"
+            ) from None
+        if future.ndim == 1 and n_cov == 1:
+            future = future.reshape(-1, 1)
+        if future.shape != (self.horizon, n_cov):
+            raise ValueError(
+                f"future_covariates must have shape (horizon, n_covariates) = "
+                f"({self.horizon}, {n_cov}), got {future.shape}: one row per "
+                f"future step, one column per covariate (in the fitted order, "
+                f"target column left out)."
+            )
+        if not np.isfinite(future).all():
+            raise ValueError("future_covariates contains NaN or infinity.")
+        return future
+
     def _interval_half_width(self, coverage):
         if not hasattr(self, "calibration_residuals_"):
             raise ValueError(
@@ -394,18 +506,23 @@ default=None
             )
         return np.quantile(residuals, level, axis=0, method="higher")
 
-    def score(self, X, y=None):
-        """R^2 of the forecasts made at each row of ``X`` whose horizon lies in ``X``.
+    def score(self, X, y=None, sample_weight=None):
+        """R^2 of the forecasts made at each row of ``X`` against what followed.
 
-        Used by ``GridSearchCV``: with ``TimeSeriesSplit``, the test fold
-        continues the training fold, so its first windows use real history.
+        Used by ``GridSearchCV`` when ``scoring`` is not given: with
+        ``TimeSeriesSplit``, the test fold continues the training fold, so
+        its first windows use real history.
 
         Parameters
         ----------
         X : pd.Series, pd.DataFrame or array-like
             A series with the columns seen in ``fit``.
-        y : None
-            Ignored.
+        y : array-like of shape (n_steps,) or (n_steps, horizon), default=None
+            The next ``horizon`` target values of every row of ``X`` (as
+            ``frame_supervised`` returns them); every row is then scored.
+            None scores the rows whose horizon lies in ``X``.
+        sample_weight : array-like of shape (n_steps,), default=None
+            Weights of the scored rows, as for any sklearn regressor.
 
         Returns
         -------
@@ -417,21 +534,27 @@ default=None
 
         paths = self.predict(X)
         paths = paths.reshape(len(paths), -1)
-        values, _ = self._series_values(X, fitting=False)
-        n_full = len(values) - self.horizon
+        values, index = self._series_values(X, fitting=False)
+        actual = self._future_targets(values, index, y)
+        n_full = self._n_scored(values, y)
         if n_full < 2:
             raise ValueError(
-                f"Scoring needs more than horizon + 1 = {self.horizon + 1} rows, "
-                f"got {len(values)}."
+                f"Scoring needs at least 2 rows whose horizon is observed; X "
+                f"has {len(values)} rows with horizon={self.horizon}: pass y or "
+                f"a longer X."
             )
-        actual = self._targets(values, self.horizon)[:n_full]
-        return float(r2_score(actual, paths[:n_full]))
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight)[:n_full]
+        return float(
+            r2_score(actual[:n_full], paths[:n_full], sample_weight=sample_weight)
+        )
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.estimator_type = "regressor"
-        tags.requires_fit = True
+        tags = super().__sklearn_tags__()  # regressor tags from RegressorMixin
+        # y is optional: without it the targets come from the series itself.
         tags.target_tags.required = False
+        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = self.horizon > 1  # y is (n, horizon)
         return tags
 
 

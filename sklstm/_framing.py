@@ -17,7 +17,7 @@ from numbers import Integral
 
 import pandas as pd
 
-from ._series import future_values, read_series, target_position
+from ._series import checked_step, future_values, read_series, target_position
 from ._window import sliding_windows
 
 
@@ -51,6 +51,23 @@ pd.DataFrame/ndarray of shape (n_steps - horizon, horizon)
         ``y[i]`` holds the target at steps ``i + 1 .. i + horizon``; 1-D when
         ``horizon == 1``. pandas ``y`` shares ``X``'s index.
 
+    Raises
+    ------
+    ValueError
+        When the index of pandas input is not a regular time axis (unsorted,
+        duplicated, or with gaps): the same rules and messages as
+        :class:`~sklstm.SlidingWindowTransformer` and
+        :class:`~sklstm.SeriesForecaster`.
+
+    Notes
+    -----
+    With ``horizon > 1``, row ``i`` of ``y`` holds the target at steps
+    ``i + 1 .. i + horizon``, so the last ``horizon - 1`` training rows of a
+    time-ordered split carry labels that are the first test targets. Leave
+    them out with ``TimeSeriesSplit(gap=horizon - 1)``: then no test target
+    appears among the training labels. (No warning is raised: the framing
+    cannot know which splitter follows.) ``horizon == 1`` needs no gap.
+
     Examples
     --------
     >>> import pandas as pd
@@ -61,6 +78,7 @@ pd.DataFrame/ndarray of shape (n_steps - horizon, horizon)
     """
     _check_positive_int(horizon, "horizon")
     data = read_series(series)
+    checked_step(data.index, name="series")
     n_steps = len(data)
     if n_steps <= horizon:
         raise ValueError(
@@ -123,6 +141,7 @@ def frame_windows(series, window_length: int, horizon: int = 1, *, target=None):
     _check_positive_int(window_length, "window_length")
     _check_positive_int(horizon, "horizon")
     data = read_series(series)
+    checked_step(data.index, name="series")
     n_steps = len(data)
     if n_steps < window_length + horizon:
         raise ValueError(

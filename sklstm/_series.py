@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
+from scipy import sparse
 
 
 def shape_error(ndim: int) -> ValueError:
@@ -44,6 +45,78 @@ array with 3 dimensions.
     return ValueError(
         f"Expected a series of shape (n_steps,) or (n_steps, n_features), "
         f"got an array with {ndim} dimensions."
+    )
+
+
+def non_numeric_error(bad: list) -> TypeError:
+    """The error for columns a model cannot read (strings, categories, dates).
+
+    Parameters
+    ----------
+    bad : list of (label, dtype)
+        The offending columns.
+
+    Returns
+    -------
+    TypeError
+        The error to raise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm._series import non_numeric_error
+    >>> print(non_numeric_error([("b", np.dtype(object))]))
+    The series must be numeric, but column(s) ['b'] have dtype ['object']; \
+encode categorical or string columns as numbers, or drop them, first.
+    """
+    return TypeError(
+        f"The series must be numeric, but column(s) "
+        f"{[label for label, _ in bad]} have dtype "
+        f"{sorted({str(d) for _, d in bad})}; encode categorical or "
+        f"string columns as numbers, or drop them, first."
+    )
+
+
+def non_numeric_columns(frame: pd.DataFrame) -> list:
+    """The ``(label, dtype)`` pairs of a frame's non-numeric columns.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame
+        The series as a table.
+
+    Returns
+    -------
+    bad : list of (label, dtype)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm._series import non_numeric_columns
+    >>> non_numeric_columns(pd.DataFrame({"a": [1.0], "b": ["x"]}))[0][0]
+    'b'
+    """
+    return [(label, d) for label, d in frame.dtypes.items() if not _is_number(d)]
+
+
+def non_finite_error() -> ValueError:
+    """The error for NaN or infinity inside a series.
+
+    Returns
+    -------
+    ValueError
+        The error to raise.
+
+    Examples
+    --------
+    >>> from sklstm._series import non_finite_error
+    >>> print(non_finite_error())
+    The series contains NaN or infinity. Fill or interpolate it first \
+(e.g. series.interpolate()).
+    """
+    return ValueError(
+        "The series contains NaN or infinity. Fill or interpolate it "
+        "first (e.g. series.interpolate())."
     )
 
 
@@ -236,14 +309,14 @@ it first (e.g. series.interpolate()).
         else:
             dtypes = [self.data.dtype] * len(self.columns)
         pairs = zip(self.columns, dtypes, strict=True)
+        if any(pd.api.types.is_complex_dtype(d) for d in dtypes):
+            raise ValueError(
+                "Complex data not supported: the series must hold real numbers "
+                "(take .real or abs() first)."
+            )
         bad = [(label, d) for label, d in pairs if not _is_number(d)]
         if bad:
-            raise TypeError(
-                f"The series must be numeric, but column(s) "
-                f"{[label for label, _ in bad]} have dtype "
-                f"{sorted({str(d) for _, d in bad})}; encode categorical or "
-                f"string columns as numbers, or drop them, first."
-            )
+            raise non_numeric_error(bad)
         if dtype is None:
             common = self.data.iloc[:0].to_numpy().dtype if pandas else dtypes[0]
             # Promoting with float32 keeps float32 (and small integers) small;
@@ -262,11 +335,20 @@ it first (e.g. series.interpolate()).
                 f"The series has {len(values)} rows; it needs at least {min_rows}."
             )
         if finite and not np.isfinite(values).all():
-            raise ValueError(
-                "The series contains NaN or infinity. Fill or interpolate it "
-                "first (e.g. series.interpolate())."
-            )
+            raise non_finite_error()
         return values
+
+
+def _numbers_from_objects(array: np.ndarray) -> np.ndarray:
+    # An object array of numbers is numbers (sklearn's habit); anything else
+    # in it is refused with numpy's reason and our fix.
+    try:
+        return array.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"The series must be numeric, but the array holds other objects "
+            f"({exc}); encode them as numbers first."
+        ) from None
 
 
 def read_series(X: Any) -> SeriesInput:
@@ -288,6 +370,9 @@ def read_series(X: Any) -> SeriesInput:
     ------
     ValueError
         When the input is not 1-D or 2-D, or has no columns.
+    TypeError
+        For sparse input, or an object array holding something other than
+        numbers.
 
     Examples
     --------
@@ -307,13 +392,21 @@ got an array with 3 dimensions.
     elif isinstance(X, pd.DataFrame):
         kind, original = "frame", X
     else:
+        if sparse.issparse(X):
+            raise TypeError(
+                "Sparse input is not supported: a series is dense. Convert it "
+                "with X.toarray()."
+            )
         kind, original = "array", np.asarray(X)
+        if original.dtype == object:
+            original = _numbers_from_objects(original)
         if original.ndim not in (1, 2):
             raise shape_error(original.ndim)
     data, index = as_2d(original)
     if data.shape[1] == 0:
         raise ValueError(
-            f"The series has no columns (shape {data.shape}); it needs at least one."
+            f"The series has no columns: 0 feature(s) (shape={data.shape}) "
+            f"while a minimum of 1 is required."
         )
     columns = list(data.columns) if kind != "array" else list(range(data.shape[1]))
     return SeriesInput(kind, original, data, index, columns)
@@ -443,8 +536,14 @@ def _time_order_error(index: pd.Index, name: str) -> ValueError:
     )
 
 
+def _is_time_like(index: pd.Index) -> bool:
+    return isinstance(index, pd.DatetimeIndex | pd.PeriodIndex) or (
+        pd.api.types.is_numeric_dtype(index.dtype)
+    )
+
+
 def check_time_order(index: pd.Index | None, *, name: str = "X") -> None:
-    """Refuse a time-like index (dates, periods, numbers) that is not sorted.
+    """Refuse a time-like index (dates, periods, numbers) not strictly increasing.
 
     Other indexes (strings, for example) carry no order and pass.
 
@@ -459,21 +558,30 @@ def check_time_order(index: pd.Index | None, *, name: str = "X") -> None:
     --------
     >>> import pandas as pd
     >>> from sklstm._series import check_time_order
-    >>> check_time_order(pd.Index([1, 2, 2]))  # sorted: duplicates pass
-    >>> check_time_order(pd.Index([2, 1]))
+    >>> check_time_order(pd.Index(["b", "a"]))  # strings carry no order
+    >>> check_time_order(pd.Index([1, 2, 2]))
     Traceback (most recent call last):
     ...
-    ValueError: The index of X is not sorted in time order; it must be strictly \
+    ValueError: The index of X has duplicate labels; it must be strictly \
 increasing, or windows would mix unrelated rows. Sort it (X.sort_index()) and \
 drop duplicate labels first.
     """
-    if index is None:
+    if index is None or not _is_time_like(index):
         return
-    time_like = isinstance(index, pd.DatetimeIndex | pd.PeriodIndex) or (
-        pd.api.types.is_numeric_dtype(index.dtype)
-    )
-    if time_like and not index.is_monotonic_increasing:
+    if not (index.is_monotonic_increasing and index.is_unique):
         raise _time_order_error(index, name)
+
+
+def _infer_freq(index: pd.DatetimeIndex):
+    with warnings.catch_warnings():
+        # pandas 3 announces that infer_freq will return an offset; we
+        # convert explicitly either way.
+        warnings.filterwarnings("ignore", message=".*infer_freq.*")
+        try:
+            inferred = pd.infer_freq(index)
+        except (TypeError, ValueError):
+            return None
+    return None if inferred is None else to_offset(inferred)
 
 
 def infer_offset(index: pd.DatetimeIndex):
@@ -499,21 +607,103 @@ def infer_offset(index: pd.DatetimeIndex):
         return index.freq
     if len(index) < 3:
         return None
-    with warnings.catch_warnings():
-        # pandas 3 announces that infer_freq will return an offset; we
-        # convert explicitly either way.
-        warnings.filterwarnings("ignore", message=".*infer_freq.*")
-        inferred = pd.infer_freq(index)
-    return None if inferred is None else to_offset(inferred)
+    return _infer_freq(index)
+
+
+def suggest_offset(index: pd.DatetimeIndex):
+    """The most likely frequency of a sorted ``DatetimeIndex`` with gaps.
+
+    ``pd.infer_freq`` gives up on a whole index with one missing month; runs
+    of consecutive labels still show the frequency. Among the frequencies
+    inferred on short runs, the coarsest whose grid holds every label wins
+    (business days over calendar days for weekday data); failing that, the
+    most common difference between labels.
+
+    Parameters
+    ----------
+    index : pd.DatetimeIndex
+        Sorted, unique labels.
+
+    Returns
+    -------
+    offset : pandas offset or None
+        None for fewer than three labels.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm._series import suggest_offset
+    >>> months = pd.date_range("2020-01-01", periods=24, freq="MS").delete(5)
+    >>> suggest_offset(months)
+    <MonthBegin>
+    """
+    offset = infer_offset(index)
+    if offset is not None or len(index) < 3:  # two labels prove no frequency
+        return offset
+    run, n = 3, len(index)
+    # At most about 200 runs: this only shapes an error message.
+    starts = range(0, max(n - run + 1, 1), max(1, (n - run) // 200 + 1))
+    counts: dict = {}
+    for start in starts:
+        found = _infer_freq(index[start : start + run])
+        if found is not None:
+            counts[found] = counts.get(found, 0) + 1
+    covering = []
+    for candidate in sorted(counts, key=counts.get, reverse=True):
+        grid = pd.date_range(index[0], index[-1], freq=candidate)
+        if index.isin(grid).all():
+            covering.append((len(grid), candidate))
+    if covering:
+        return min(covering, key=lambda pair: pair[0])[1]
+    if counts:
+        return max(counts, key=counts.get)
+    # index.values keeps the index's own time unit (pandas 3 may use "s" or "us").
+    steps, times = np.unique(np.diff(index.values), return_counts=True)
+    common = pd.Timedelta(steps[np.argmax(times)])
+    if common % pd.Timedelta(days=1) == pd.Timedelta(0):
+        return to_offset(f"{common.days}D")
+    return to_offset(common)
+
+
+def _datetime_step(index: pd.DatetimeIndex, freq, name: str):
+    """Strict step of a DatetimeIndex: the frequency, or an error with the fix."""
+    step = freq if freq is not None else suggest_offset(index)
+    if step is None:
+        raise ValueError(
+            f"The DatetimeIndex of {name} has {len(index)} label(s) and no "
+            f"frequency, too few to infer one: pass freq=... or give it one "
+            f"(e.g. pd.date_range(..., freq='D'))."
+        )
+    step = to_offset(step)
+    if pd.date_range(index[0], periods=len(index), freq=step).equals(index):
+        return step
+    grid = pd.date_range(index[0], index[-1], freq=step)
+    if index.isin(grid).all():
+        missing = grid.difference(index)
+        raise ValueError(
+            f"The DatetimeIndex of {name} has gaps for frequency "
+            f"{step.freqstr!r} (first missing: {missing[:3].tolist()}). "
+            f"Reindex with {name}.asfreq({step.freqstr!r}) and fill or "
+            f"interpolate the missing values."
+        )
+    off_grid = index.difference(grid)
+    raise ValueError(
+        f"The DatetimeIndex of {name} has no regular frequency (irregular "
+        f"timestamps, e.g. {off_grid[:3].tolist()} are off the "
+        f"{step.freqstr!r} grid). Make it regular first, e.g. "
+        f"{name}.resample({step.freqstr!r}).mean() or "
+        f"{name}.asfreq({step.freqstr!r}), and fill the gaps; pass freq=... "
+        f"if another frequency is meant."
+    )
 
 
 def index_step(index: pd.Index, *, strict: bool, freq=None, name: str = "X"):
     """The step between consecutive labels of an index, strictly or leniently.
 
-    Strict mode (the forecaster) proves the index regular or raises. Lenient
-    mode (the transformer, deciding whether a later fold continues the
-    fitted one) never raises and trusts the labels it looks at: the end of an
-    integer index, the frequency of a ``DatetimeIndex``, and one period for a
+    Strict mode (the forecaster, and the transformer through
+    :func:`checked_step`) proves the index regular or raises. Lenient mode
+    never raises and trusts the labels it looks at: the end of an integer
+    index, the frequency of a ``DatetimeIndex``, and one period for a
     ``PeriodIndex``.
 
     Parameters
@@ -538,8 +728,9 @@ def index_step(index: pd.Index, *, strict: bool, freq=None, name: str = "X"):
     ------
     ValueError
         Strict mode: the index is unsorted or has duplicates, a
-        ``DatetimeIndex`` has no regular frequency or gaps (the first missing
-        labels are named), integer steps are uneven, or a ``PeriodIndex``
+        ``DatetimeIndex`` has gaps (the first missing labels and the
+        ``asfreq`` call for its most likely frequency are named) or
+        irregular timestamps, integer steps are uneven, or a ``PeriodIndex``
         has gaps.
     TypeError
         Strict mode: the index is of another type.
@@ -553,8 +744,9 @@ def index_step(index: pd.Index, *, strict: bool, freq=None, name: str = "X"):
     >>> index_step(pd.Index([0, 1, 2, 4]), strict=True)
     Traceback (most recent call last):
     ...
-    ValueError: The integer index of X has uneven steps (gaps). Reindex it to \
-a constant step and fill the missing rows.
+    ValueError: The integer index of X has uneven steps (gaps, first missing: \
+[3]). Reindex it to a constant step, e.g. X.reindex(range(0, 5, 1)), and fill \
+the missing rows.
     >>> index_step(pd.date_range("2024-01-01", periods=4, freq="MS"), strict=True)
     <MonthBegin>
     """
@@ -563,30 +755,19 @@ a constant step and fill the missing rows.
             raise _time_order_error(index, name)
         return None
     if isinstance(index, pd.DatetimeIndex):
+        if strict:
+            return _datetime_step(index, freq, name)
         step = freq if freq is not None else infer_offset(index)
-        if not strict:
-            return None if step is None else to_offset(step)
-        if step is None:
-            raise ValueError(
-                f"The DatetimeIndex of {name} has no regular frequency (gaps or "
-                f"irregular timestamps). Make it regular first, e.g. "
-                f"{name}.asfreq('D') and fill the gaps, or pass freq=... if the "
-                f"index is regular but too short to infer."
-            )
-        step = to_offset(step)
-        expected = pd.date_range(index[0], periods=len(index), freq=step)
-        if not expected.equals(index):
-            missing = expected.difference(index)
-            raise ValueError(
-                f"The DatetimeIndex of {name} has gaps for frequency "
-                f"{step.freqstr!r} (first missing: {missing[:3].tolist()}). "
-                f"Reindex with {name}.asfreq({step.freqstr!r}) and fill or "
-                f"interpolate the missing values."
-            )
-        return step
+        return None if step is None else to_offset(step)
     if isinstance(index, pd.PeriodIndex):
         if strict and len(index) > 1 and not (np.diff(index.asi8) == 1).all():
-            raise ValueError(f"The PeriodIndex of {name} has gaps; fill them first.")
+            full = pd.period_range(index[0], index[-1], freq=index.freq)
+            raise ValueError(
+                f"The PeriodIndex of {name} has gaps (first missing: "
+                f"{[str(p) for p in full.difference(index)[:3]]}); fill them "
+                f"first, e.g. {name}.reindex(pd.period_range({str(index[0])!r}, "
+                f"{str(index[-1])!r}, freq={index.freqstr!r}))."
+            )
         return 1
     if pd.api.types.is_integer_dtype(index.dtype):
         if not strict:
@@ -596,11 +777,17 @@ a constant step and fill the missing rows.
             return int(step) if step > 0 else None
         if len(index) < 2:
             return 1
-        steps = np.diff(np.asarray(index, dtype=np.int64))
+        labels = np.asarray(index, dtype=np.int64)
+        steps = np.diff(labels)
         if not (steps == steps[0]).all():
+            smallest = int(steps.min())
+            full = range(int(labels[0]), int(labels[-1]) + 1, smallest)
+            missing = sorted(set(full).difference(labels.tolist()))[:3]
             raise ValueError(
-                f"The integer index of {name} has uneven steps (gaps). Reindex "
-                f"it to a constant step and fill the missing rows."
+                f"The integer index of {name} has uneven steps (gaps, first "
+                f"missing: {missing}). Reindex it to a constant step, e.g. "
+                f"{name}.reindex(range({full.start}, {full.stop}, {smallest})), "
+                f"and fill the missing rows."
             )
         return int(steps[0])
     if not strict:
@@ -609,3 +796,53 @@ a constant step and fill the missing rows.
         f"The index of {name} is a {type(index).__name__}; use a "
         f"DatetimeIndex, PeriodIndex, RangeIndex or integer index."
     )
+
+
+def checked_step(index: pd.Index | None, *, name: str = "X"):
+    """The Pipeline route's index policy: refuse a broken time axis, else its step.
+
+    The transformer and :func:`~sklstm.frame_supervised` apply the same
+    rules as the forecaster wherever the index is a time axis they can
+    check: unsorted or duplicated labels, gaps in a ``DatetimeIndex``,
+    ``PeriodIndex`` or integer index, and irregular timestamps are refused
+    with the fix, because a window spanning a gap silently mixes steps that
+    are not adjacent. Where no step can be established (no index, a float or
+    string index, a ``DatetimeIndex`` of fewer than three labels without a
+    frequency), None is returned and nothing is refused.
+
+    Parameters
+    ----------
+    index : pd.Index or None
+        The index of the series; None for array input.
+    name : str, default="X"
+        How the data is called in error messages.
+
+    Returns
+    -------
+    step : pandas offset, int or None
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm._series import checked_step
+    >>> checked_step(pd.RangeIndex(5)), checked_step(pd.Index(["a", "b"]))
+    (1, None)
+    >>> checked_step(pd.date_range("2020-01-01", periods=6, freq="MS").delete(2))
+    Traceback (most recent call last):
+    ...
+    ValueError: The DatetimeIndex of X has gaps for frequency 'MS' (first \
+missing: [Timestamp('2020-03-01 00:00:00')]). Reindex with X.asfreq('MS') \
+and fill or interpolate the missing values.
+    """
+    if index is None:
+        return None
+    check_time_order(index, name=name)
+    short_dates = (
+        isinstance(index, pd.DatetimeIndex) and index.freq is None and len(index) < 3
+    )
+    checkable = isinstance(index, pd.DatetimeIndex | pd.PeriodIndex) or (
+        pd.api.types.is_integer_dtype(index.dtype)
+    )
+    if short_dates or not checkable:
+        return None
+    return index_step(index, strict=True, name=name)

@@ -10,9 +10,11 @@ later" instead of inventing values.
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
@@ -21,7 +23,14 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._series import as_2d, check_time_order, index_step, shape_error
+from ._series import (
+    as_2d,
+    checked_step,
+    non_finite_error,
+    non_numeric_columns,
+    non_numeric_error,
+    shape_error,
+)
 from ._state import Fitted, set_fitted_state
 
 _PADDINGS = ("nan", "zero", "edge")
@@ -111,7 +120,12 @@ def sliding_windows(
     return np.moveaxis(windows, -1, 1)
 
 
-class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
+# auto_wrap_output_keys=None: the output is 3-D, which no DataFrame can hold,
+# so sklearn's set_output machinery must not wrap it (as for its own sparse
+# TfidfTransformer); set_output below says so instead of failing later.
+class SlidingWindowTransformer(
+    TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Turn a series into one window per row: ``(n_steps, window_length, n_features)``.
 
     Row ``i`` of the output is the window that ends at observation ``i``
@@ -165,6 +179,21 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
     rows, never ``n * window_length``. Copy the result (``np.array(Xt)``) only
     if you need to modify it.
 
+    The index of pandas input is checked as a time axis (the same rules and
+    messages as :class:`~sklstm.SeriesForecaster`): unsorted or duplicated
+    labels, and gaps in a ``DatetimeIndex``, ``PeriodIndex`` or integer
+    index, raise ``ValueError`` with the fix (``X.asfreq(...)`` for the
+    index's most likely frequency), because a window spanning a gap would
+    silently mix steps that are not adjacent. When ``fit`` gets an index
+    without a provable step (floats, strings, two dates without a
+    frequency), continuation cannot apply and a ``UserWarning`` says so.
+
+    The output is 3-D, so it cannot be a DataFrame: under
+    ``sklearn.set_config(transform_output="pandas")`` and
+    ``Pipeline.set_output(transform="pandas")`` the windows stay a numpy
+    array (the other steps of the Pipeline follow the setting), and
+    :meth:`set_output` with ``"pandas"`` or ``"polars"`` warns.
+
     Examples
     --------
     >>> import numpy as np
@@ -204,21 +233,32 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
                 f"(n_steps, {self.n_features_in_})."
             )
         data, index = as_2d(X)
-        check_time_order(index)
-        # NaN or inf inside a series would become NaN in the middle of a
-        # window, which no model can read; refuse it here where the fix
-        # (impute or interpolate the series) is obvious. Values go through
-        # sklearn's validate_data, not SeriesInput.numeric_values: sklearn's
-        # estimator checks expect its messages and feature-name handling.
+        # sklstm's own messages for what a series must be; sparse input and
+        # zero columns are left to validate_data, whose wording sklearn's
+        # estimator checks expect.
+        if getattr(data, "ndim", 2) > 2:
+            raise shape_error(data.ndim)
+        if isinstance(data, pd.DataFrame) and non_numeric_columns(data):
+            raise non_numeric_error(non_numeric_columns(data))
+        if getattr(data, "shape", (1,))[0] == 0:
+            raise ValueError(
+                "The series has 0 rows; it needs at least 1 to make a window."
+            )
+        step = checked_step(index)
         values = validate_data(
             self,
             data,
             reset=reset,
             dtype=(np.float64, np.float32),
-            ensure_all_finite=True,
+            ensure_all_finite=False,
             ensure_min_samples=1,
         )
-        return values, index
+        # NaN or inf inside a series would become NaN in the middle of a
+        # window, which no model can read; refuse it here where the fix
+        # (impute or interpolate the series) is obvious.
+        if not np.isfinite(values).all():
+            raise non_finite_error()
+        return values, index, step
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -237,13 +277,21 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         self : SlidingWindowTransformer
             The fitted transformer.
         """
-        values, index = self._validate_series(X, reset=True)
+        values, index, step = self._validate_series(X, reset=True)
         keep = self.window_length - 1
         self.history_ = np.array(values[len(values) - min(len(values), keep) :])
-        # Lenient: an index without a provable step only means that later
-        # data cannot be recognised as a continuation and will be padded.
-        step = None if index is None else index_step(index, strict=False)
         self.next_index_ = None if step is None else index[-1] + step
+        if index is not None and step is None and self.use_fit_history and keep:
+            warnings.warn(
+                f"The {type(index).__name__} of X gives no regular step, so "
+                f"transform cannot recognise data that continues it: later "
+                f"data gets padded first windows instead of the end of the "
+                f"fitted series. Use a DatetimeIndex with a frequency, a "
+                f"PeriodIndex or an integer index, or pass "
+                f"use_fit_history=False.",
+                UserWarning,
+                stacklevel=2,
+            )
         return self
 
     def transform(self, X):
@@ -260,7 +308,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
             Read-only view; row ``i`` ends at observation ``i``.
         """
         check_is_fitted(self)
-        values, index = self._validate_series(X, reset=False)
+        values, index, _ = self._validate_series(X, reset=False)
         history = None
         if (
             self.use_fit_history
@@ -296,6 +344,54 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return _check_feature_names_in(self, input_features)
+
+    def set_output(self, *, transform=None):
+        """Accept an output container setting; the windows stay a numpy array.
+
+        ``Pipeline.set_output`` and ``ColumnTransformer.set_output`` call this
+        on every step, so it must not fail: other steps of the Pipeline
+        follow the setting. A window array is 3-D ``(n_steps, window_length,
+        n_features)``, which no DataFrame can hold, so ``"pandas"`` and
+        ``"polars"`` leave this step's output as it is, with a
+        ``UserWarning``.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            The container requested for ``transform`` and
+            ``fit_transform``.
+
+        Returns
+        -------
+        self : SlidingWindowTransformer
+            The transformer, unchanged.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> from sklstm import SlidingWindowTransformer
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     _ = SlidingWindowTransformer().set_output(transform="pandas")
+        >>> "3-D" in str(caught[0].message)
+        True
+        """
+        if transform not in (None, "default", "pandas", "polars"):
+            raise ValueError(
+                f"transform must be 'default', 'pandas', 'polars' or None, got "
+                f"{transform!r}."
+            )
+        if transform in ("pandas", "polars"):
+            warnings.warn(
+                f"{type(self).__name__} returns 3-D windows (n_steps, "
+                f"window_length, n_features), which a {transform} DataFrame "
+                f"cannot hold: its output stays a numpy array. In a Pipeline, "
+                f"set_output(transform={transform!r}) still applies to the "
+                f"other steps.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

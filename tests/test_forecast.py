@@ -10,7 +10,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from sklstm import LSTMRegressor, SeriesForecaster
+from sklstm import LSTMRegressor, SeriesForecaster, frame_supervised
 
 
 def _flatten(windows):
@@ -243,3 +243,129 @@ def test_predict_refuses_other_columns():
         fc.predict(frame.rename(columns={"price": "cost"}))
     with pytest.raises(ValueError, match="columns"):
         fc.predict(frame[["sales"]])
+
+
+# --------------------------------------------------------------------------
+# Any sklearn scorer: fit(X, y) / predict(X) with y from frame_supervised
+# --------------------------------------------------------------------------
+
+
+def seasonal_series(n=90, period=3, noise=0.05, seed=0):
+    """A period-3 pattern: one lag cannot predict it, three lags can."""
+    rng = np.random.default_rng(seed)
+    pattern = np.array([0.0, 5.0, -3.0])[np.arange(n) % period]
+    index = pd.date_range("2020-01-01", periods=n, freq="D")
+    return pd.Series(pattern + rng.normal(0, noise, n), index=index, name="v")
+
+
+@pytest.mark.parametrize("horizon", [1, 3])
+def test_cross_val_score_with_a_scorer_string_equals_a_hand_computation(horizon):
+    from sklearn.metrics import mean_absolute_error
+    from sklearn.model_selection import cross_val_score
+
+    series = seasonal_series()
+    X, y = frame_supervised(series, horizon=horizon)
+    fc = SeriesForecaster(
+        linear_model(), window_length=3, horizon=horizon, padding="edge"
+    )
+    cv = TimeSeriesSplit(3, gap=horizon - 1)
+    scores = cross_val_score(fc, X, y, scoring="neg_mean_absolute_error", cv=cv)
+    assert np.isfinite(scores).all()
+    by_hand, from_series = [], []
+    for train, test in cv.split(X):
+        pred = clone(fc).fit(X.iloc[train], y.iloc[train]).predict(X.iloc[test])
+        by_hand.append(-mean_absolute_error(y.iloc[test], pred))
+        # fit(X, y) trains on the same origins as fit(series) for "direct";
+        # numpy input (never continued) compares the fitted models alone.
+        test_values = X.iloc[test].to_numpy()
+        prefix = series.iloc[: len(train) + horizon]
+        from_series.append(clone(fc).fit(prefix).predict(test_values))
+        from_y = clone(fc).fit(X.iloc[train], y.iloc[train]).predict(test_values)
+        assert_allclose(from_series[-1], from_y)
+    assert_allclose(scores, by_hand)
+
+
+def test_grid_search_with_a_scorer_string_picks_the_better_window():
+    series = seasonal_series()
+    X, y = frame_supervised(series)
+    search = GridSearchCV(
+        SeriesForecaster(linear_model(), padding="edge"),
+        {"window_length": [1, 3]},
+        scoring="neg_mean_absolute_error",
+        cv=TimeSeriesSplit(3),
+    ).fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.isfinite(scores).all()
+    assert search.best_params_ == {"window_length": 3}
+    assert scores[1] > -0.2 > scores[0]  # 3 lags see the pattern, 1 lag cannot
+    assert search.best_estimator_.predict(X).shape == (len(X),)
+
+
+def test_a_scorer_without_y_warns_instead_of_a_silent_nan():
+    from sklearn.model_selection import cross_val_score
+
+    fc = SeriesForecaster(linear_model(), window_length=3, padding="edge")
+    cv = TimeSeriesSplit(3)
+    with pytest.warns(UserWarning, match="Scoring failed"):
+        scores = cross_val_score(
+            fc, seasonal_series(), scoring="neg_mean_absolute_error", cv=cv
+        )
+    assert np.isnan(scores).all()
+    # The default scoring (score(X), R^2) needs no y.
+    assert np.isfinite(cross_val_score(fc, seasonal_series(), cv=cv)).all()
+
+
+def test_score_with_y_equals_score_of_the_series():
+    series = seasonal_series()
+    X, y = frame_supervised(series, horizon=2)
+    fc = SeriesForecaster(linear_model(), window_length=3, horizon=2, padding="edge")
+    fc.fit(series.iloc[:60])
+    assert_allclose(fc.score(X.iloc[60:], y.iloc[60:]), fc.score(series.iloc[60:]))
+
+
+def test_y_of_the_wrong_shape_or_index_is_refused():
+    series = seasonal_series()
+    X, y = frame_supervised(series, horizon=2)
+    fc = SeriesForecaster(linear_model(), window_length=3, horizon=3, padding="edge")
+    with pytest.raises(ValueError, match=r"next horizon=3 target values.*got shape"):
+        fc.fit(X, y)
+    fc.set_params(horizon=2)
+    with pytest.raises(ValueError, match="not aligned with X"):
+        fc.fit(X, y.shift(1, freq="D"))
+    with pytest.raises(ValueError, match="y contains NaN"):
+        fc.fit(X, y.where(y > 0))
+
+
+def test_forecaster_is_tagged_as_a_regressor_with_optional_y():
+    from sklearn.base import is_regressor
+    from sklearn.utils import get_tags
+
+    tags = get_tags(SeriesForecaster())
+    assert is_regressor(SeriesForecaster())
+    assert tags.regressor_tags is not None
+    assert not tags.target_tags.required
+    assert get_tags(SeriesForecaster(horizon=3)).target_tags.multi_output
+
+
+@pytest.mark.parametrize(
+    "future, match",
+    [
+        (np.ones((3, 1)), r"shape \(horizon, n_covariates\) = \(2, 1\), got \(3, 1\)"),
+        (np.ones((2, 2)), r"= \(2, 1\), got \(2, 2\)"),
+        (np.ones(5), r"got \(5, 1\)"),
+        ([["a"], ["b"]], "must hold numbers"),
+        (pd.DataFrame({"other": [1.0, 2.0]}), r"lacks the covariate column\(s\)"),
+        (np.array([[1.0], [np.nan]]), "NaN or infinity"),
+    ],
+    ids=["rows", "columns", "1-d", "strings", "frame-names", "nan"],
+)
+def test_future_covariates_of_the_wrong_shape_get_a_clear_message(future, match):
+    frame = covariate_frame(40)
+    fc = SeriesForecaster(
+        linear_model(), window_length=3, horizon=2, strategy="recursive",
+        target="sales", padding="edge",
+    ).fit(frame)  # fmt: skip
+    with pytest.raises((ValueError, TypeError), match=match):
+        fc.forecast(future_covariates=future)
+    by_name = fc.forecast(future_covariates=pd.DataFrame({"price": [0.1, 0.2]}))
+    assert_allclose(by_name, fc.forecast(future_covariates=[0.1, 0.2]))

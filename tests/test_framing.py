@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_array_equal
+from sklearn.model_selection import TimeSeriesSplit
 
 from sklstm import SlidingWindowTransformer, frame_supervised, frame_windows
 
@@ -330,3 +331,22 @@ def test_frame_windows_does_not_mutate_input(monthly_frame):
     before = monthly_frame.copy()
     frame_windows(monthly_frame, window_length=4, target="sales")
     pd.testing.assert_frame_equal(monthly_frame, before)
+
+
+@pytest.mark.parametrize("horizon", [2, 3, 5])
+def test_time_series_split_needs_gap_horizon_minus_one(horizon):
+    # Distinct values: a test target equal to a training label is the same step.
+    X, y = frame_supervised(pd.Series(np.arange(100.0)), horizon=horizon)
+    for gap, leaked in [(0, horizon - 1), (horizon - 1, 0)]:
+        for train, test in TimeSeriesSplit(4, gap=gap).split(X):
+            test_targets = set(y.iloc[test].to_numpy().ravel())
+            train_labels = set(y.iloc[train].to_numpy().ravel())
+            assert len(test_targets & train_labels) == leaked
+
+
+def test_frame_supervised_refuses_a_gapped_index_like_the_transformer():
+    index = pd.date_range("2020-01-01", periods=12, freq="MS").delete(4)
+    with pytest.raises(ValueError, match=r"series\.asfreq\('MS'\)"):
+        frame_supervised(pd.Series(np.arange(11.0), index=index))
+    with pytest.raises(ValueError, match=r"series\.asfreq\('MS'\)"):
+        frame_windows(pd.Series(np.arange(11.0), index=index), 3)

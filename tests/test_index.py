@@ -92,3 +92,9 @@ def test_unsupported_index_type_is_a_type_error():
 def test_integer_labels_are_integers():
     future = future_index(np.int64(8), 2, 3, pd.Index([4, 6, 8]))
     assert future.tolist() == [10, 12, 14]
+
+
+def test_gap_in_a_monthly_index_suggests_asfreq_ms_not_daily():
+    index = pd.date_range("2020-01-01", periods=24, freq="MS").delete(5)
+    with pytest.raises(ValueError, match=r"asfreq\('MS'\)"):
+        regular_step(index)

@@ -197,11 +197,17 @@ def test_transformer_and_forecaster_word_unsorted_index_the_same(index):
     assert "strictly increasing" in message and "X.sort_index()" in message
 
 
-def test_duplicates_pass_the_transformer_but_not_the_strict_step():
-    index = pd.Index([0, 1, 1, 2])
-    SlidingWindowTransformer(window_length=2).fit(pd.Series(np.ones(4), index=index))
+def test_transformer_and_forecaster_refuse_duplicates_alike():
+    # Duplicates used to pass the transformer; both routes now refuse them.
+    series = pd.Series(np.ones(6), index=pd.Index([0, 1, 1, 2, 3, 4]))
+    with pytest.raises(ValueError) as from_transformer:
+        SlidingWindowTransformer(window_length=2).fit(series)
+    with pytest.raises(ValueError) as from_forecaster:
+        linear_forecaster().fit(series)
+    assert str(from_transformer.value) == str(from_forecaster.value)
+    assert "has duplicate labels" in str(from_transformer.value)
     with pytest.raises(ValueError, match="has duplicate labels"):
-        index_step(index, strict=True)
+        index_step(series.index, strict=True)
 
 
 # --------------------------------------------------------------------------
@@ -259,17 +265,57 @@ def test_strict_step_names_the_first_missing_labels():
         index_step(DAILY.delete(2), strict=True, freq="D")
 
 
-def test_transformer_continues_with_the_lenient_step():
-    # An uneven integer index continues after its last step; a PeriodIndex
-    # with a gap continues one period later: behaviour kept from before.
-    uneven = pd.Series(np.arange(4.0), index=[0, 1, 2, 4])
-    assert SlidingWindowTransformer(window_length=2).fit(uneven).next_index_ == 6
-    periods = pd.period_range("2020-01", periods=5, freq="M").delete(2)
-    gappy = pd.Series(np.arange(4.0), index=periods)
-    next_label = SlidingWindowTransformer(window_length=2).fit(gappy).next_index_
-    assert next_label == pd.Period("2020-06", "M")
-    irregular = pd.Series(np.arange(5.0), index=DAILY.delete(2))
-    assert SlidingWindowTransformer(window_length=2).fit(irregular).next_index_ is None
+GAPPED = {
+    "uneven-int": (pd.Index([0, 1, 2, 4, 5, 6]), r"reindex\(range\(0, 7, 1\)\)"),
+    "period": (
+        pd.period_range("2020-01", periods=7, freq="M").delete(2),
+        r"first missing: \['2020-03'\].*period_range\('2020-01', '2020-07'",
+    ),
+    "daily": (DAILY.delete(2), r"asfreq\('D'\)"),
+    "monthly": (
+        pd.date_range("2020-01-01", periods=24, freq="MS").delete(5),
+        r"gaps for frequency 'MS' \(first missing: \[Timestamp\('2020-06-01.*"
+        r"asfreq\('MS'\)",
+    ),
+    "month-end": (
+        pd.date_range("2020-01-31", periods=24, freq="ME").delete([3, 4]),
+        r"asfreq\('ME'\)",
+    ),
+    "hourly": (pd.date_range("2020", periods=30, freq="h").delete(7), r"'h'"),
+    "business-days": (pd.bdate_range("2024-01-01", periods=30).delete(7), r"'B'"),
+}
+
+
+@pytest.mark.parametrize("index, match", list(GAPPED.values()), ids=list(GAPPED.keys()))
+def test_gaps_are_refused_alike_on_both_routes_with_the_right_frequency(index, match):
+    # Before, the transformer continued over gaps and the forecaster
+    # suggested asfreq('D') whatever the frequency.
+    series = pd.Series(np.arange(len(index), dtype=float), index=index, name="v")
+    with pytest.raises(ValueError, match=match) as from_transformer:
+        SlidingWindowTransformer(window_length=2).fit(series)
+    with pytest.raises(ValueError) as from_forecaster:
+        linear_forecaster().fit(series)
+    assert str(from_transformer.value) == str(from_forecaster.value)
+    with pytest.raises(ValueError) as from_framing:
+        frame_supervised(series)
+    assert str(from_framing.value) == str(from_transformer.value).replace("X", "series")
+
+
+def test_transform_refuses_a_gapped_fold_too():
+    series = pd.Series(np.arange(30.0), index=pd.RangeIndex(30))
+    t = SlidingWindowTransformer(window_length=3).fit(series.iloc[:10])
+    with pytest.raises(ValueError, match="uneven steps"):
+        t.transform(series.iloc[[10, 11, 13]])
+    # A fold that is regular but does not continue the fitted one is fine.
+    assert t.transform(series.iloc[15:18]).shape == (3, 3, 1)
+
+
+def test_irregular_timestamps_get_resample_advice():
+    index = pd.DatetimeIndex(
+        ["2020-01-01", "2020-01-02", "2020-01-03", "2020-01-04 12:00", "2020-01-05"]
+    )
+    with pytest.raises(ValueError, match=r"off the 'D' grid.*resample\('D'\)"):
+        index_step(index, strict=True)
 
 
 # --------------------------------------------------------------------------

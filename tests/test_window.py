@@ -1,5 +1,7 @@
 """Tests for ``sliding_windows`` and ``SlidingWindowTransformer``."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +12,12 @@ from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from sklstm import SlidingWindowTransformer, frame_supervised, sliding_windows
+from sklstm import (
+    LSTMRegressor,
+    SlidingWindowTransformer,
+    frame_supervised,
+    sliding_windows,
+)
 
 NAN = np.nan
 
@@ -450,3 +457,71 @@ def test_works_in_pipeline_with_a_regressor(even_series):
     Xt = pipe[:-1].transform(X)
     assert Xt.shape == (len(X), 3)
     assert_array_equal(Xt[:, -1], X.to_numpy())
+
+
+# --------------------------------------------------------------------------
+# set_output: the windows are 3-D and stay numpy
+# --------------------------------------------------------------------------
+
+
+def _pandas_pipeline():
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(
+        StandardScaler(),  # emits a DataFrame under pandas output
+        SlidingWindowTransformer(window_length=3),
+        LSTMRegressor(hidden_size=4, max_epochs=2, random_state=0),
+    )
+
+
+def test_pipeline_set_output_pandas_keeps_the_windows_3d(even_series):
+    X, y = frame_supervised(even_series)
+    X = X.to_frame()
+    reference = _pandas_pipeline().fit(X, y).predict(X)
+    pipe = _pandas_pipeline()
+    with pytest.warns(UserWarning, match="3-D windows.*stays a numpy array"):
+        pipe.set_output(transform="pandas")
+    assert isinstance(pipe[:1].fit_transform(X), pd.DataFrame)  # others follow
+    Xt = pipe.fit(X, y)[:-1].transform(X)
+    assert isinstance(Xt, np.ndarray) and Xt.shape == (len(X), 3, 1)
+    np.testing.assert_array_equal(pipe.predict(X), reference)
+
+
+def test_global_pandas_output_passes_the_windows_through(even_series):
+    import sklearn
+
+    X, y = frame_supervised(even_series)
+    with sklearn.config_context(transform_output="pandas"):
+        Xt = SlidingWindowTransformer(window_length=3).fit_transform(X)
+        predictions = _pandas_pipeline().fit(X.to_frame(), y).predict(X.to_frame())
+    assert isinstance(Xt, np.ndarray) and Xt.shape == (len(X), 3, 1)
+    assert predictions.shape == (len(X),)
+
+
+def test_set_output_on_the_transformer_says_why_and_refuses_unknown_values():
+    t = SlidingWindowTransformer(window_length=2)
+    for container in ("pandas", "polars"):
+        with pytest.warns(UserWarning, match=rf"a {container} DataFrame cannot hold"):
+            assert t.set_output(transform=container) is t
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t.set_output(transform="default")
+        t.set_output(transform=None)
+    assert isinstance(t.fit_transform(np.arange(4.0)), np.ndarray)
+    with pytest.raises(ValueError, match="transform must be 'default', 'pandas'"):
+        t.set_output(transform="numpy")
+
+
+def test_own_messages_for_nan_strings_empty_and_3d():
+    t = SlidingWindowTransformer(window_length=2)
+    with pytest.raises(ValueError, match=r"^The series contains NaN or infinity"):
+        t.fit(pd.Series([1.0, np.nan, 2.0]))
+    t.fit(np.arange(4.0))
+    with pytest.raises(ValueError, match=r"^The series contains NaN or infinity"):
+        t.transform(np.array([1.0, np.inf]))
+    with pytest.raises(TypeError, match=r"must be numeric, but column\(s\) \['b'\]"):
+        t.fit(pd.DataFrame({"a": [1.0], "b": ["x"]}))
+    with pytest.raises(ValueError, match="has 0 rows"):
+        t.fit(np.empty((0, 2)))
+    with pytest.raises(ValueError, match="got an array with 3 dimensions"):
+        t.fit(np.ones((2, 2, 2)))

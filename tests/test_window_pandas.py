@@ -4,6 +4,8 @@ Split from ``test_window.py``: these tests exercise the index, which the
 transformer reads through ``sklstm._series``.
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -176,12 +178,28 @@ def test_pipeline_keeps_fold_continuation(even_series):
     assert_array_equal(Xt, sliding_windows(even_series.to_numpy(), 4)[50:60])
 
 
-def test_irregular_datetime_index_is_not_continued():
+def test_irregular_datetime_index_is_refused_with_the_fix():
+    # Windows over [01-01, 01-02, 01-05] would treat 01-02 -> 01-05 as one
+    # step; before, such an index passed silently and was merely padded.
     index = pd.DatetimeIndex(
         ["2020-01-01", "2020-01-02", "2020-01-05", "2020-01-09", "2020-01-10"]
     )
     s = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0], index=index)
-    t = SlidingWindowTransformer(window_length=3).fit(s.iloc[:3])
+    with pytest.raises(ValueError, match=r"gaps for frequency 'D'.*asfreq\('D'\)"):
+        SlidingWindowTransformer(window_length=3).fit(s.iloc[:3])
+
+
+def test_two_dates_without_frequency_warn_that_continuation_is_off():
+    index = pd.DatetimeIndex(["2020-01-01", "2020-01-02"])
+    s = pd.Series([1.0, 2.0], index=index)
+    with pytest.warns(UserWarning, match="no regular step.*use_fit_history=False"):
+        t = SlidingWindowTransformer(window_length=3).fit(s)
     assert t.next_index_ is None
-    Xt = t.transform(s.iloc[3:])
-    assert_array_equal(Xt[:, :, 0], [[np.nan, np.nan, 4.0], [np.nan, 4.0, 5.0]])
+    later = pd.Series([3.0], index=pd.DatetimeIndex(["2020-01-03"]))
+    assert_array_equal(t.transform(later)[:, :, 0], [[np.nan, np.nan, 3.0]])
+    # No warning where continuation is off anyway or has nothing to carry.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        SlidingWindowTransformer(window_length=3, use_fit_history=False).fit(s)
+        SlidingWindowTransformer(window_length=1).fit(s)
+        SlidingWindowTransformer(window_length=3).fit(s.to_numpy())
