@@ -24,8 +24,8 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._index import future_index
-from ._series import future_values, index_step, read_series, target_position
+from ._index import future_index, index_step
+from ._series import future_values, read_series, target_position
 from ._window import sliding_windows
 
 

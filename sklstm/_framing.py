@@ -17,7 +17,8 @@ from numbers import Integral
 
 import pandas as pd
 
-from ._series import checked_step, future_values, read_series, target_position
+from ._index import checked_step
+from ._series import future_values, read_series, target_position
 from ._window import sliding_windows
 
 

@@ -23,9 +23,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._index import checked_step
 from ._series import (
     as_2d,
-    checked_step,
     non_finite_error,
     non_numeric_columns,
     non_numeric_error,

@@ -14,12 +14,8 @@ from sklstm import (
     frame_supervised,
     frame_windows,
 )
-from sklstm._series import (
-    future_values,
-    index_step,
-    read_series,
-    target_position,
-)
+from sklstm._index import index_step
+from sklstm._series import future_values, read_series, target_position
 
 
 def _flatten(windows):
