@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.sklstm-installed
+BENCH_STAMP := $(VENV)/.sklstm-bench-installed
 
-.PHONY: demo test test-slow lint bench clean
+.PHONY: demo test test-slow lint bench bench-accuracy clean
 
 # torch is installed first, pinned to the CPU build available locally;
 # the package's own range (torch<2.14) is then already satisfied.
@@ -30,6 +31,15 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[bench]"
+	touch $(BENCH_STAMP)
+
+# Accuracy against naive/ETS/SARIMA/Ridge; options through ARGS, e.g.
+# make bench-accuracy ARGS="--quick" or ARGS="--set hidden_size=64 --jobs 2"
+bench-accuracy: $(BENCH_STAMP)
+	$(PY) -m benchmarks.accuracy $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
