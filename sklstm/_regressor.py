@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseSequenceModel, _check_vectors
-from ._scaling import target_scaling
+from ._scaling import check_target_magnitude, target_scaling
 from ._state import Fitted
 from ._validation import check_sequences
 
@@ -192,6 +192,12 @@ default="adam"
         "loss": [StrOptions({"mse", "mae", "huber"})],
     }
 
+    _warm_start_fixed = BaseSequenceModel._warm_start_fixed + (
+        "target_mode",
+        "target_feature",
+        "loss",
+    )
+
     _fitted_state = BaseSequenceModel._fitted_state + (
         Fitted("n_outputs_", "int"),
         Fitted("target_mode_", "str"),
@@ -335,7 +341,9 @@ default="adam"
             target = (
                 y2 - np.asarray(X3[:, -1, self.target_feature], np.float64)[:, None]
             )
-        if not continuing:
+        if continuing:
+            check_target_magnitude(target)
+        else:
             (
                 self.y_mean_,
                 self.y_scale_,
