@@ -458,6 +458,10 @@ class BatchProgress(ProgressBar):
             desc=f"epoch {len(net.history)}",
         )
 
+    def on_epoch_end(self, net, **kwargs):
+        self.pbar_.refresh()  # the finished count is shown at least once
+        super().on_epoch_end(net, **kwargs)
+
 
 class EpochLog(Callback):
     """One row of the epoch table per finished epoch (skorch's PrintLog format).
