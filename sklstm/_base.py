@@ -68,7 +68,9 @@ def load_torch() -> None:
         _import_torch_modules()
         return
     held = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not None:  # None: a handler set outside Python, kept as is
+        signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
     blocks = hasattr(signal, "pthread_sigmask")
     if blocks:
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -78,7 +80,8 @@ def load_torch() -> None:
         if blocks:
             # A blocked Ctrl-C is delivered here, to the holding handler.
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        signal.signal(signal.SIGINT, previous)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     if held:
         signal.raise_signal(signal.SIGINT)  # now handled as the caller set up
 
