@@ -6,10 +6,20 @@ standardisation, the seed, the skorch net (built by :mod:`sklstm._net`), the
 per-epoch history attributes and the restore order of a loaded model. A
 concrete estimator adds its hyperparameters, its targets
 (:meth:`_learned_targets`) and its predict path.
+
+A fit is a transaction: the estimator's attributes are snapshotted when it
+starts and put back if it raises or is interrupted before its first epoch
+ends, and a warm fit trains a copy of the net (see
+:func:`sklstm._net.continued_net`), so a failed call leaves the estimator
+exactly as it was, fitted or not.
 """
 
 from __future__ import annotations
 
+import re
+import signal
+import sys
+import threading
 import warnings
 from numbers import Integral, Real
 
@@ -24,6 +34,63 @@ from ._state import Fitted, set_fitted_state
 from ._validation import check_sequences, input_ndim, scan_sequences
 
 _OPTIMIZERS = {"adam", "adamw", "sgd", "rmsprop"}
+# A 3-D input with one step and at least this many features is most likely
+# (n_samples, n_timesteps, 1) with its last two axes swapped.
+_AXIS_SWAP_FEATURES = 8
+
+
+class _DeviceOptions(StrOptions):
+    """``StrOptions`` that also accepts ``"cuda:N"`` (a CUDA device index)."""
+
+    def is_satisfied_by(self, val):
+        return super().is_satisfied_by(val) or (
+            isinstance(val, str) and re.fullmatch(r"cuda:\d+", val) is not None
+        )
+
+    def __str__(self):
+        return f"{super().__str__()} or 'cuda:N' (a CUDA device index)"
+
+
+def load_torch() -> None:
+    """Import torch, skorch and sklstm's modules on them, safe from Ctrl-C.
+
+    torch is imported on the first fit or load (``import sklstm`` stays
+    light). A ``KeyboardInterrupt`` raised in the middle of torch's import
+    leaves it half-initialised for the rest of the process, so during the
+    import SIGINT is blocked (POSIX, main thread) and a Ctrl-C that reaches
+    Python meanwhile (e.g. through another thread) is held back; either is
+    delivered as the usual ``KeyboardInterrupt`` once the import is done.
+    """
+    if "sklstm._net" in sys.modules and "sklstm._predictor" in sys.modules:
+        return
+    if threading.current_thread() is not threading.main_thread():
+        # Signals are only handled in the main thread.
+        _import_torch_modules()
+        return
+    held = []
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not None:  # None: a handler set outside Python, kept as is
+        signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    blocks = hasattr(signal, "pthread_sigmask")
+    if blocks:
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        _import_torch_modules()
+    finally:
+        if blocks:
+            # A blocked Ctrl-C is delivered here, to the holding handler.
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if held:
+        signal.raise_signal(signal.SIGINT)  # now handled as the caller set up
+
+
+def _import_torch_modules():
+    import skorch  # noqa: F401
+    import torch  # noqa: F401
+
+    from . import _net, _predictor  # noqa: F401
 
 
 class BaseSequenceModel(BaseEstimator):
@@ -56,7 +123,7 @@ class BaseSequenceModel(BaseEstimator):
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
         "verbose": ["verbose"],
-        "device": [StrOptions({"cpu", "cuda", "auto"})],
+        "device": [_DeviceOptions({"cpu", "cuda", "auto"})],
         "callbacks": [list, None],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
     }
@@ -80,6 +147,22 @@ class BaseSequenceModel(BaseEstimator):
         Fitted("net_", "net"),
     )
 
+    # Hyperparameters a warm fit (warm_start=True, partial_fit) cannot change:
+    # they shape the network's weights, its optimizer state or the seed. All
+    # others take effect in the next warm fit; estimators extend this tuple.
+    _warm_start_fixed = (
+        "hidden_size",
+        "num_layers",
+        "cell",
+        "bidirectional",
+        "dropout",
+        "activation",
+        "head_size",
+        "scale",
+        "optimizer",
+        "random_state",
+    )
+
     def _learned_targets(self, X3, y, *, continuing):
         """The targets the network is trained on, as float (n_samples, n_outputs).
 
@@ -89,14 +172,39 @@ class BaseSequenceModel(BaseEstimator):
         raise NotImplementedError
 
     def _fit(self, X, y, sample_weight, *, continuing, epochs):
+        load_torch()
+        before = dict(vars(self))
+        try:
+            self._fit_transaction(
+                X, y, sample_weight, continuing=continuing, epochs=epochs
+            )
+        except BaseException:
+            # Nothing of a failed or interrupted call stays: the attributes
+            # (fitted or not) go back to what they were; the net they name
+            # was not trained (a warm fit trains a copy).
+            vars(self).clear()
+            vars(self).update(before)
+            raise
+        return self
+
+    def _fit_transaction(self, X, y, sample_weight, *, continuing, epochs):
+        if continuing:
+            # sklearn skips parameter validation in partial_fit once fitted;
+            # a warm call honours most parameters, so they are checked here.
+            self._validate_params()
+            self._check_warm_start_params()
         n_input_dims = input_ndim(X)
         X3, y = check_sequences(self, X, reset=not continuing, y=y)
         self._check_parameter_combinations(X3.shape[2])
+        if not continuing and n_input_dims == 3:
+            _warn_if_axes_look_swapped(X3.shape)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
                 sample_weight, X3, ensure_non_negative=True
             )
-        stats = scan_sequences(X3, with_stats=not continuing)
+        # Statistics on every call: a warm fit must refuse values too large
+        # for them as a fresh fit does (one more pass, cheap next to an epoch).
+        stats = scan_sequences(X3, with_stats=True)
         used = np.flatnonzero(stats.n_observed >= self.min_observed_steps)
         if len(used) == 0:
             raise ValueError(
@@ -127,7 +235,36 @@ class BaseSequenceModel(BaseEstimator):
             epochs=epochs,
             has_missing_steps=bool((stats.n_observed[used] < X3.shape[1]).any()),
         )
-        return self
+
+    def _check_warm_start_params(self):
+        """Refuse a warm fit whose fixed hyperparameters changed since the last fit."""
+        fitted_with = getattr(self.net_, "sklstm_fixed_params", None)
+        if fitted_with is None:  # pickled by a version that did not record them
+            return
+        for name in self._warm_start_fixed:
+            if name not in fitted_with:
+                continue
+            old, new = fitted_with[name], getattr(self, name)
+            if not _same_value(old, new):
+                raise ValueError(
+                    f"{name}={new!r}, but the network was fitted with "
+                    f"{name}={old!r}; a warm start (warm_start=True or "
+                    f"partial_fit) cannot change {name}. Set it back to "
+                    f"{old!r}, or fit from scratch with warm_start=False."
+                )
+
+    def _python_scalars(self):
+        """A shallow copy whose numpy scalar hyperparameters are Python ones.
+
+        sklearn validates ``np.int64(8)`` as an int, but torch refuses it as
+        a layer size; the user's values (``get_params``) stay as set.
+        """
+        spec = object.__new__(type(self))
+        vars(spec).update(vars(self))
+        for name, value in self.get_params(deep=False).items():
+            if isinstance(value, np.generic):
+                setattr(spec, name, value.item())
+        return spec
 
     def _check_parameter_combinations(self, n_features):
         """Hyperparameters valid alone but not together, or not for this data."""
@@ -140,53 +277,65 @@ class BaseSequenceModel(BaseEstimator):
     def _run_training(self, dataset, *, continuing, epochs, has_missing_steps):
         from ._net import (
             build_net,
+            continued_net,
             history_attributes,
             pop_interrupted_epoch,
             resolve_device,
             train,
         )
 
-        if not continuing:
+        n_timesteps, n_features = dataset.X3.shape[1:]
+        if continuing:
+            spec = self._python_scalars()
+            n_before = len(self.net_.history)
+            device, net = continued_net(
+                spec, self.net_, n_features, n_timesteps=n_timesteps
+            )
+        else:
             # One draw per fresh fit: an int random_state always gives the
             # same seed; None or a RandomState instance advance as in sklearn.
             random_state = check_random_state(self.random_state)
             self._seed_ = int(random_state.randint(2**31 - 1))
-            self.device_ = resolve_device(self.device)
-            n_timesteps, n_features = dataset.X3.shape[1:]
-            self.net_ = build_net(
-                self,
-                n_features,
-                self._seed_,
-                device=self.device_,
-                n_timesteps=n_timesteps,
+            spec = self._python_scalars()
+            n_before = 0
+            device = resolve_device(spec.device)
+            net = build_net(
+                spec, n_features, self._seed_, device=device, n_timesteps=n_timesteps
             )
-        try:
-            train(
-                self.net_,
-                dataset,
-                seed=self._seed_,
-                initialize=not continuing,
-                epochs=epochs,
-                n_threads=self.n_threads,
-                has_missing_steps=has_missing_steps,
-            )
-        except Exception:
-            # A failed fit (e.g. divergence) leaves weights that would
-            # predict NaN: the estimator goes back to unfitted.
-            del self.net_
-            raise
-        interrupted = pop_interrupted_epoch(self.net_)
+        train(
+            net,
+            dataset,
+            seed=self._seed_,
+            initialize=not continuing,
+            epochs=epochs,
+            n_threads=spec.n_threads,
+            has_missing_steps=has_missing_steps,
+        )
+        interrupted = pop_interrupted_epoch(net)
+        if interrupted is not None and len(net.history) == n_before:
+            # Not one epoch finished: the call did nothing; _fit rolls back.
+            raise KeyboardInterrupt
         if interrupted is not None:
             warnings.warn(
                 f"Training was interrupted (KeyboardInterrupt) during epoch "
                 f"{interrupted}; the model keeps the weights of the last finished "
                 f"epoch ({interrupted - 1}) and can be used or trained further.",
                 UserWarning,
-                stacklevel=5,
+                stacklevel=6,
             )
-        for name, value in history_attributes(self.net_, self.early_stopping).items():
+        # Commit: every attribute of the new state, then the derived predictor.
+        self.device_ = device
+        self.net_ = net
+        self._record_fixed_params()
+        for name, value in history_attributes(net, self.early_stopping).items():
             setattr(self, name, value)
         self._predictor = self._make_predictor()
+
+    def _record_fixed_params(self):
+        """Remember, on the net, the hyperparameters a warm fit must keep."""
+        self.net_.sklstm_fixed_params = {
+            name: getattr(self, name) for name in self._warm_start_fixed
+        }
 
     def _make_predictor(self):
         """The predict path of a fitted estimator (built after fit and load)."""
@@ -207,12 +356,16 @@ class BaseSequenceModel(BaseEstimator):
         owned here: attributes, device, net, weights, derived constants.
         Raises ``ValueError`` naming what does not fit together.
         """
+        load_torch()
         from ._net import restore_net
 
         set_fitted_state(self, state)
         self._check_restored()
         n_features = self.n_features_in_ if self._n_input_dims == 3 else 1
-        self.device_, self.net_ = restore_net(self, n_features, state["net_"])
+        self.device_, self.net_ = restore_net(
+            self._python_scalars(), n_features, state["net_"]
+        )
+        self._record_fixed_params()
         self._predictor = self._make_predictor()
 
 
@@ -225,3 +378,31 @@ def _check_vectors(est, names, length):
                 f"{name} has dtype {value.dtype} and shape {value.shape}, "
                 f"expected {length} float(s)"
             )
+
+
+def _same_value(old, new) -> bool:
+    """Whether a hyperparameter kept its value (``8 == np.int64(8)``).
+
+    Objects without value equality (a RandomState, a callable) must be the
+    same object.
+    """
+    if old is new:
+        return True
+    try:
+        return bool(old == new)
+    except (TypeError, ValueError):
+        return False
+
+
+def _warn_if_axes_look_swapped(shape):
+    n_samples, n_timesteps, n_features = shape
+    if n_timesteps == 1 and n_features >= _AXIS_SWAP_FEATURES:
+        warnings.warn(
+            f"X has shape {shape}: one timestep of {n_features} features per "
+            f"sample. If these are {n_features} timesteps of one feature (data "
+            f"of shape (n_samples, {n_features}, 1) with its last two axes "
+            f"swapped), pass X.transpose(0, 2, 1) instead. One-step sequences "
+            f"are otherwise fine.",
+            UserWarning,
+            stacklevel=6,
+        )

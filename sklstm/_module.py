@@ -4,13 +4,32 @@ This module knows nothing of sklearn, scaling or pandas. Input is a float
 tensor ``(batch, timesteps, features)`` in which leading all-NaN steps mean
 "the sequence starts later": those steps are skipped, so a window with three
 observed steps gives exactly the output of the same three steps on their own.
+
+Everything random in a fit draws from generators the module is given, never
+from torch's global RNG: initial weights from ``init_seed`` and dropout from
+:attr:`SequenceRegressorModule.generator`. Fits in concurrent threads are then
+independent and reproducible, and the caller's RNG state is never touched.
 """
 
 from __future__ import annotations
 
+import math
+
 import torch
-from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch import _VF, nn
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence
+
+
+def seeded_dropout(x, p, generator):
+    """Inverted dropout whose mask is drawn from ``generator``.
+
+    Scales the kept values by ``1 / (1 - p)`` as ``nn.functional.dropout``
+    does; with ``generator=None`` it is that function (torch's global RNG).
+    """
+    if generator is None:
+        return nn.functional.dropout(x, p, training=True)
+    keep = torch.empty_like(x).bernoulli_(1.0 - p, generator=generator)
+    return x * keep / (1.0 - p)
 
 
 class _ReluLSTM(nn.Module):
@@ -21,19 +40,22 @@ class _ReluLSTM(nn.Module):
     projection of all timesteps is one matrix product.
     """
 
-    def __init__(self, input_size, hidden_size, num_layers, bidirectional, dropout):
+    def __init__(
+        self, input_size, hidden_size, num_layers, bidirectional, dropout, device=None
+    ):
         super().__init__()
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.num_directions = 2 if bidirectional else 1
         self.dropout = dropout
+        self.generator = None  # set by the owning module (see its docstring)
         self.cells = nn.ModuleList()
         for layer in range(num_layers):
             layer_input = (
                 input_size if layer == 0 else hidden_size * self.num_directions
             )
             for _ in range(self.num_directions):
-                self.cells.append(nn.LSTMCell(layer_input, hidden_size))
+                self.cells.append(nn.LSTMCell(layer_input, hidden_size, device=device))
 
     def _run(self, cell, x, observed, reverse):
         batch, steps, _ = x.shape
@@ -66,7 +88,7 @@ class _ReluLSTM(nn.Module):
                 finals.append(h)
             x = torch.cat(outs, dim=2)
             if self.dropout and self.training and layer < self.num_layers - 1:
-                x = nn.functional.dropout(x, self.dropout, training=True)
+                x = seeded_dropout(x, self.dropout, self.generator)
         return torch.cat(finals, dim=1)
 
 
@@ -96,6 +118,20 @@ class SequenceRegressorModule(nn.Module):
     zero_init_head : bool
         Start the output layer at zero, so an untrained network predicts the
         (scaled) mean target exactly.
+    init_seed : int or None
+        Seed of the initial weights, drawn with torch's default distributions
+        from a private generator. None draws them from torch's global RNG, as
+        every ``nn.Module`` does.
+
+    Attributes
+    ----------
+    generator : torch.Generator or None
+        Source of the dropout masks during training; None uses torch's global
+        RNG. The estimator sets it for the length of a fit.
+    missing_steps_hint : bool or None
+        Default of ``has_missing_steps`` (see :meth:`encode`) when a call does
+        not pass it; the estimator sets it for the length of a fit, since
+        skorch would route an extra ``forward`` argument as a fit parameter.
     """
 
     def __init__(
@@ -110,8 +146,12 @@ class SequenceRegressorModule(nn.Module):
         activation: str = "tanh",
         head_size: int | None = None,
         zero_init_head: bool = True,
+        init_seed: int | None = None,
     ):
         super().__init__()
+        # With a seed, the layers are built without storage ("meta": no draw
+        # from the global RNG) and then filled from the seed's generator.
+        device = None if init_seed is None else "meta"
         self.fused = activation == "tanh"
         if self.fused:
             rnn_class = nn.LSTM if cell == "lstm" else nn.GRU
@@ -121,36 +161,117 @@ class SequenceRegressorModule(nn.Module):
                 num_layers=num_layers,
                 batch_first=True,
                 bidirectional=bidirectional,
-                dropout=dropout if num_layers > 1 else 0.0,
+                dropout=0.0,  # applied here, from the module's generator
+                device=device,
             )
         elif cell == "lstm":
             self.rnn = _ReluLSTM(
-                input_size, hidden_size, num_layers, bidirectional, dropout
+                input_size, hidden_size, num_layers, bidirectional, dropout, device
             )
         else:
             raise ValueError("activation='relu' is only available with cell='lstm'.")
+        self.cell = cell
+        self.dropout = dropout
         self.num_layers = num_layers
         self.num_directions = 2 if bidirectional else 1
         self.hidden_size = hidden_size
+        self.generator = None
+        self.missing_steps_hint = None
         features = hidden_size * self.num_directions
         layers: list[nn.Module] = []
         if dropout:
+            # A placeholder that keeps the state_dict keys of earlier
+            # versions; forward draws the mask from the module's generator.
             layers.append(nn.Dropout(dropout))
         if head_size:
-            layers += [nn.Linear(features, head_size), nn.ReLU()]
+            layers += [nn.Linear(features, head_size, device=device), nn.ReLU()]
             features = head_size
-        output = nn.Linear(features, output_size)
+        output = nn.Linear(features, output_size, device=device)
+        layers.append(output)
+        self.head = nn.Sequential(*layers)
+        if init_seed is not None:
+            self.to_empty(device="cpu")
+            self._draw_initial_weights(torch.Generator().manual_seed(int(init_seed)))
         if zero_init_head:
             nn.init.zeros_(output.weight)
             nn.init.zeros_(output.bias)
-        layers.append(output)
-        self.head = nn.Sequential(*layers)
+
+    @torch.no_grad()
+    def _draw_initial_weights(self, generator):
+        # torch's defaults: recurrent weights (RNNBase, RNNCellBase) are
+        # uniform(-1/sqrt(hidden), 1/sqrt(hidden)); Linear's kaiming-uniform
+        # with a=sqrt(5) and its bias are uniform(-1/sqrt(fan_in), ...).
+        for module in self.modules():
+            if isinstance(module, nn.RNNBase | nn.RNNCellBase):
+                bound = 1.0 / math.sqrt(module.hidden_size)
+                for param in module.parameters(recurse=False):
+                    param.uniform_(-bound, bound, generator=generator)
+            elif isinstance(module, nn.Linear):
+                bound = 1.0 / math.sqrt(module.in_features)
+                module.weight.uniform_(-bound, bound, generator=generator)
+                module.bias.uniform_(-bound, bound, generator=generator)
+
+    def _dropout(self, x):
+        if not (self.training and self.dropout):
+            return x
+        return seeded_dropout(x, self.dropout, self.generator)
+
+    def _recur(self, inputs):
+        """Output of the last layer and its final state ``(directions, batch, hidden)``.
+
+        Between stacked layers in training, dropout draws from the module's
+        generator: the layers then run one at a time (nn.LSTM's own dropout
+        would draw from the global RNG).
+        """
+        if not (self.training and self.dropout and self.num_layers > 1):
+            out, state = self.rnn(inputs)
+            h_n = state[0] if isinstance(state, tuple) else state
+            return out, h_n[-self.num_directions :]
+        return self._recur_by_layer(inputs)
+
+    def _layer_weights(self, layer):
+        suffixes = ("", "_reverse")[: self.num_directions]
+        return [
+            getattr(self.rnn, f"{kind}_l{layer}{suffix}")
+            for suffix in suffixes
+            for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        ]
+
+    def _recur_by_layer(self, inputs):
+        packed = isinstance(inputs, PackedSequence)
+        data = inputs.data if packed else inputs
+        batch = int(inputs.batch_sizes[0]) if packed else data.shape[0]
+        bidirectional = self.num_directions == 2
+        run = _VF.lstm if self.cell == "lstm" else _VF.gru
+        for layer in range(self.num_layers):
+            h0 = data.new_zeros(self.num_directions, batch, self.hidden_size)
+            hx = (h0, h0) if self.cell == "lstm" else h0
+            # torch's own per-call entry points (what nn.LSTM/nn.GRU.forward
+            # call), for one layer: (input, [batch_sizes,] hx, weights, bias,
+            # num_layers, dropout, train, bidirectional[, batch_first]).
+            weights = self._layer_weights(layer)
+            if packed:
+                result = run(
+                    data, inputs.batch_sizes, hx, weights, True, 1, 0.0, True,
+                    bidirectional,
+                )  # fmt: skip
+            else:
+                result = run(
+                    data, hx, weights, True, 1, 0.0, True, bidirectional, True
+                )  # fmt: skip
+            data, h_n = result[0], result[1]
+            if layer < self.num_layers - 1:
+                data = self._dropout(data)
+        if packed:
+            # Final states come in the packing's sorted order.
+            h_n = h_n.index_select(1, inputs.unsorted_indices)
+            data = None
+        return data, h_n
 
     def _last_layer_state(self, h_n):
-        # h_n: (num_layers * num_directions, batch, hidden) -> (batch, dirs * hidden)
+        # h_n: (num_directions, batch, hidden) -> (batch, directions * hidden)
         if self.num_directions == 1:
-            return h_n[-1]
-        h_n = h_n.view(self.num_layers, self.num_directions, -1, self.hidden_size)[-1]
+            return h_n[0]
         return h_n.transpose(0, 1).reshape(h_n.shape[1], -1)
 
     def encode(
@@ -160,16 +281,20 @@ class SequenceRegressorModule(nn.Module):
 
         ``has_missing_steps=False`` promises that no sequence starts with NaN
         steps (the caller has scanned the data) and skips the NaN test, a
-        device synchronisation per call; None or True test the batch.
+        device synchronisation per call; True tests the batch; None uses
+        :attr:`missing_steps_hint` (None there too: test the batch).
         """
+        if has_missing_steps is None:
+            has_missing_steps = self.missing_steps_hint
         if not self.fused:
             missing = torch.isnan(x[:, :, 0])
+            self.rnn.generator = self.generator
             return self.rnn(torch.nan_to_num(x), ~missing)
         if has_missing_steps is not False:
             missing = torch.isnan(x[:, :, 0])
             has_missing_steps = bool(missing.any())
         if not has_missing_steps:
-            _, state = self.rnn(x)
+            _, h_n = self._recur(x)
         else:
             # Left-align each sequence on its first observed step.
             n_missing = missing.sum(dim=1)
@@ -183,7 +308,7 @@ class SequenceRegressorModule(nn.Module):
                 # A forward recurrence at step length-1 has only seen the
                 # observed steps, so one fused pass over the aligned batch and
                 # a gather replace packing (much slower on CPU for long inputs).
-                out, _ = self.rnn(aligned)
+                out, _ = self._recur(aligned)
                 rows = torch.arange(x.shape[0], device=x.device)
                 return out[rows, lengths - 1]
             # The backward direction must start at each sequence's own end:
@@ -191,8 +316,7 @@ class SequenceRegressorModule(nn.Module):
             packed = pack_padded_sequence(
                 aligned, lengths.cpu(), batch_first=True, enforce_sorted=False
             )
-            _, state = self.rnn(packed)
-        h_n = state[0] if isinstance(state, tuple) else state
+            _, h_n = self._recur(packed)
         return self._last_layer_state(h_n)
 
     def forward(
@@ -202,4 +326,7 @@ class SequenceRegressorModule(nn.Module):
 
         ``has_missing_steps``: see :meth:`encode`.
         """
-        return self.head(self.encode(x, has_missing_steps))
+        z = self.encode(x, has_missing_steps)
+        for layer in self.head:
+            z = self._dropout(z) if isinstance(layer, nn.Dropout) else layer(z)
+        return z

@@ -9,22 +9,22 @@ estimator keeps its hyperparameters; this module turns them into a
 
 from __future__ import annotations
 
+import copy
 import io
+import re
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
 import torch
-from skorch.callbacks import (
-    EarlyStopping,
-    GradientNormClipping,
-    LRScheduler,
-    ProgressBar,
-)
+from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler
 from skorch.history import History
 
 from ._module import SequenceRegressorModule
 from ._training import (
     BatchIterator,
+    BatchProgress,
+    EpochLog,
     RestoreOnInterrupt,
     SequenceNet,
     StopOnDivergence,
@@ -33,6 +33,7 @@ from ._training import (
     WeightedLoss,
     choose_num_threads,
     chunk_rows,
+    output_is_interactive,
     torch_threads,
 )
 
@@ -45,8 +46,13 @@ _OPTIMIZER_CLASSES = {
 _FUSED_SUPPORT: dict[str, bool] = {}
 
 
+_CUDA_INDEX = re.compile(r"cuda:(\d+)")
+
+
 def resolve_device(device: str) -> str:
     """The torch device for a ``device`` hyperparameter (``"auto"`` resolved).
+
+    ``"cuda"`` and ``"cuda:N"`` must name a CUDA device torch can see.
 
     Examples
     --------
@@ -55,10 +61,19 @@ def resolve_device(device: str) -> str:
     """
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
+    if device == "cpu":
+        return device
+    if not torch.cuda.is_available():
         raise ValueError(
-            "device='cuda' but torch finds no CUDA device; use device='cpu' "
-            "or device='auto'."
+            f"device={device!r} but torch finds no CUDA device; use "
+            f"device='cpu' or device='auto'."
+        )
+    match = _CUDA_INDEX.fullmatch(device)
+    if match and int(match.group(1)) >= torch.cuda.device_count():
+        raise ValueError(
+            f"device={device!r} but torch sees {torch.cuda.device_count()} "
+            f"CUDA device(s), numbered from 0; use one of those, 'cuda' or "
+            f"'auto'."
         )
     return device
 
@@ -75,9 +90,9 @@ def restore_device(device: str) -> str:
         return resolve_device(device)
     except ValueError:
         warnings.warn(
-            "This model was saved with device='cuda', but torch finds no CUDA "
-            "device here; it is loaded on the CPU. Use set_params(device='cpu') "
-            "or 'auto' before training it further.",
+            f"This model was saved with device={device!r}, but torch finds no "
+            f"CUDA device here to run it on; it is loaded on the CPU. Use "
+            f"set_params(device='cpu') or 'auto' before training it further.",
             UserWarning,
             stacklevel=5,
         )
@@ -114,27 +129,17 @@ def optimizer_kwargs(est, device: str) -> dict:
 
 
 def callbacks(est) -> list:
-    """The callbacks of a fit, as ``(name, callback)`` pairs, user's last."""
+    """The callbacks of a fit, as ``(name, callback)`` pairs, user's last.
+
+    At the end of an epoch they run in this order: the weights are
+    snapshotted, the epoch's numbers completed and printed, then the
+    callbacks that may end training (divergence, early stopping) run, so the
+    last epoch's row is always printed.
+    """
     monitor = "valid_loss" if est.early_stopping else "train_loss"
-    result = [
-        ("restore_on_interrupt", RestoreOnInterrupt()),
-        ("stop_on_divergence", StopOnDivergence()),
-    ]
+    result = [("restore_on_interrupt", RestoreOnInterrupt())]
     if est.early_stopping:
         result.append(("valid_r2", ValidationR2()))
-        result.append(
-            (
-                "early_stopping",
-                EarlyStopping(
-                    monitor="valid_loss",
-                    patience=est.n_iter_no_change,
-                    threshold=est.tol,
-                    threshold_mode="abs",
-                    load_best=True,
-                    sink=print if est.verbose else _silent,
-                ),
-            )
-        )
     if est.lr_schedule == "plateau":
         scheduler = LRScheduler(
             policy="ReduceLROnPlateau",
@@ -149,7 +154,25 @@ def callbacks(est) -> list:
     if est.clip_grad_norm is not None:
         result.append(("clip_grad_norm", GradientNormClipping(est.clip_grad_norm)))
     if est.verbose:
-        result.append(("progress_bar", ProgressBar()))
+        terminal = output_is_interactive()
+        if terminal.progress:
+            result.append(("progress_bar", BatchProgress()))
+        result.append(("epoch_log", EpochLog(colour=terminal.colour)))
+    result.append(("stop_on_divergence", StopOnDivergence()))
+    if est.early_stopping:
+        result.append(
+            (
+                "early_stopping",
+                EarlyStopping(
+                    monitor="valid_loss",
+                    patience=est.n_iter_no_change,
+                    threshold=est.tol,
+                    threshold_mode="abs",
+                    load_best=True,
+                    sink=print if est.verbose else _silent,
+                ),
+            )
+        )
     for i, callback in enumerate(est.callbacks or []):
         result.append((f"user_{i}", callback))
     return result
@@ -159,12 +182,14 @@ def default_callback_overrides(*, verbose: bool, validating: bool) -> dict:
     """skorch's default callbacks that do no work here, switched off.
 
     skorch adds epoch_timer/train_loss/valid_loss/print_log by default and
-    calls every callback on every batch: the timer and the printed table are
-    dropped when silent, valid_loss without a validation split.
+    calls every callback on every batch: the timer is dropped when silent,
+    valid_loss without a validation split. skorch's table always runs last,
+    after early stopping has ended training, so :class:`EpochLog` prints it
+    instead (see :func:`callbacks`).
     """
-    overrides = {}
+    overrides = {"callbacks__print_log": None}
     if not verbose:
-        overrides.update(callbacks__print_log=None, callbacks__epoch_timer=None)
+        overrides.update(callbacks__epoch_timer=None)
     if not validating:
         overrides.update(callbacks__valid_loss=None)
     return overrides
@@ -182,7 +207,7 @@ def build_net(
     n_features : int
         Features per step of the (3-D) input.
     seed : int
-        Seed of the shuffling of the training batches.
+        Seed of the initial weights and of the shuffling of the batches.
     device : str
         A resolved torch device (see :func:`resolve_device`).
     n_timesteps : int, default=1
@@ -194,6 +219,7 @@ def build_net(
     """
     net = SequenceNet(
         **module_kwargs(est, n_features),
+        module__init_seed=seed,
         **optimizer_kwargs(est, device),
         criterion=WeightedLoss,
         criterion__kind=est.loss,
@@ -269,7 +295,11 @@ def history_attributes(net, early_stopping: bool) -> dict:
         "best_epoch_": n_iter,
     }
     if early_stopping and n_iter:
-        result["validation_loss_curve_"] = [float(v) for v in history[:, "valid_loss"]]
+        # A warm fit may switch early stopping on: earlier rows have no
+        # validation loss.
+        result["validation_loss_curve_"] = [
+            float(row.get("valid_loss", float("nan"))) for row in history
+        ]
         result["validation_scores_"] = [
             float(row.get("valid_r2", float("nan"))) for row in history
         ]
@@ -293,6 +323,12 @@ def train(
 ) -> None:
     """Run skorch's training loop, seeded, without touching the caller's RNGs.
 
+    Every random draw comes from the fit's own generators (the initial
+    weights from ``module__init_seed``, the shuffling from
+    :class:`BatchIterator`'s, dropout from the module's), never from torch's
+    global RNG: fits in concurrent threads are independent and each is
+    reproducible, and the caller's RNG state is never read or changed.
+
     Parameters
     ----------
     net : SequenceNet
@@ -300,7 +336,7 @@ def train(
     dataset : SequenceDataset
         The scaled training rows.
     seed : int
-        The fit's seed. Each call seeds with ``seed`` plus the epochs already
+        The fit's seed. Each call seeds with ``seed`` and the epochs already
         run, so warm-start and partial_fit calls draw fresh but reproducible
         dropout and shuffling.
     initialize : bool
@@ -312,8 +348,6 @@ def train(
     has_missing_steps : bool
         Whether any training sequence has leading NaN steps.
     """
-    on_cuda = str(net.device).startswith("cuda")
-    cuda_devices = [torch.cuda.current_device()] if on_cuda else []
     n_samples, n_timesteps, n_features = dataset.X3.shape
     threads = choose_num_threads(
         n_threads,
@@ -322,27 +356,84 @@ def train(
         net.module__hidden_size,
         n_features,
     )
-    # Seeding inside fork_rng keeps the caller's torch RNGs untouched (CPU,
-    # and the CUDA device in use).
-    with torch.random.fork_rng(devices=cuda_devices), torch_threads(threads):
-        n_done = 0 if initialize else len(net.history)
-        torch.random.default_generator.manual_seed(seed + n_done)
-        if on_cuda:
-            torch.cuda.manual_seed(seed + n_done)
+    with torch_threads(threads):
         if initialize:
             net.initialize()
-        else:
-            # skorch stores iterator arguments as plain attributes; its
-            # set_params refuses to change them on an initialized net.
-            net.iterator_train__seed = seed + n_done
-        # skorch hands fit params to every module call: with no leading NaN
-        # anywhere, the module skips its per-batch test.
-        net.partial_fit(
-            dataset,
-            None,
-            epochs=epochs,
-            has_missing_steps=None if has_missing_steps else False,
+        n_done = len(net.history)
+        # skorch stores iterator arguments as plain attributes; its
+        # set_params refuses to change them on an initialized net.
+        net.iterator_train__seed = seed + n_done
+        module = net.module_
+        module.generator = torch.Generator(device=net.device).manual_seed(
+            dropout_seed(seed, n_done)
         )
+        # A module attribute, not a fit parameter: skorch would hand fit
+        # parameters to sklearn's metadata routing, which refuses unknown
+        # ones. With no leading NaN anywhere the module skips its test.
+        module.missing_steps_hint = None if has_missing_steps else False
+        try:
+            net.partial_fit(dataset, None, epochs=epochs)
+        finally:
+            # The generator is per fit; leaving none keeps the net picklable
+            # and predict independent of training.
+            module.generator = None
+            module.missing_steps_hint = None
+
+
+def dropout_seed(seed: int, n_done: int) -> int:
+    """Seed of the dropout masks of a fit call, a stream apart from the shuffling.
+
+    Examples
+    --------
+    >>> dropout_seed(0, 0) == dropout_seed(0, 0) != dropout_seed(0, 1)
+    True
+    """
+    return int(np.random.SeedSequence([seed, n_done, 1]).generate_state(1)[0])
+
+
+def continued_net(est, old: SequenceNet, n_features: int, *, n_timesteps: int):
+    """A new net for a warm fit: ``old``'s weights and state, ``est``'s settings.
+
+    ``old`` is not changed, so a warm fit that fails keeps the estimator as it
+    was. The settings a warm fit honours (epochs, batches, early stopping,
+    callbacks, verbosity, device, ...) come from ``est``; ``lr`` and
+    ``weight_decay`` update the optimizer's param_groups when they changed,
+    while its moment estimates (and a schedule's current lr) carry on.
+
+    Parameters
+    ----------
+    est : estimator
+        The current hyperparameters (numeric ones as Python scalars).
+    old : SequenceNet
+        The fitted net.
+    n_features : int
+        Features per step.
+    n_timesteps : int
+        Steps per sequence of this call's data.
+
+    Returns
+    -------
+    device : str
+    net : SequenceNet
+        Initialised, holding copies of ``old``'s weights, optimizer state and
+        history.
+    """
+    device = resolve_device(est.device)
+    net = build_net(est, n_features, est._seed_, device=device, n_timesteps=n_timesteps)
+    net.initialize()
+    net.module_.load_state_dict(old.module_.state_dict())
+    # torch's load_state_dict keeps tensors that need no conversion: a deep
+    # copy keeps the old optimizer's moments out of this fit's updates.
+    net.optimizer_.load_state_dict(copy.deepcopy(old.optimizer_.state_dict()))
+    for group in net.optimizer_.param_groups:
+        if est.lr != old.lr:
+            group["lr"] = group["initial_lr"] = est.lr
+        if est.weight_decay != old.optimizer__weight_decay:
+            group["weight_decay"] = est.weight_decay
+        # A schedule switched on by this fit starts from the current lr.
+        group.setdefault("initial_lr", group["lr"])
+    net.history_ = History(dict(row) for row in old.history)
+    return device, net
 
 
 def restore_net(est, n_features: int, saved) -> tuple[str, SequenceNet]:
@@ -363,11 +454,10 @@ def restore_net(est, n_features: int, saved) -> tuple[str, SequenceNet]:
     net : SequenceNet
     """
     device = restore_device(est.device)
-    # Building the module draws random initial weights (overwritten just
-    # below); fork_rng keeps the caller's global torch RNG untouched.
-    with torch.random.fork_rng(devices=[]):
-        net = build_net(est, n_features, est._seed_, device=device)
-        net.initialize()
+    # The initial weights are drawn from the seed's own generator (and
+    # overwritten just below): the global torch RNG is untouched.
+    net = build_net(est, n_features, est._seed_, device=device)
+    net.initialize()
     net.max_chunk_rows = saved.max_chunk_rows
     saved.load_into(net)
     net.module_.eval()

@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseSequenceModel, _check_vectors
-from ._scaling import target_scaling
+from ._scaling import check_target_magnitude, target_scaling
 from ._state import Fitted
 from ._validation import check_sequences
 
@@ -103,16 +103,26 @@ default="adam"
     tol : float, default=1e-4
         Minimum improvement of the validation loss that counts.
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, shuffling and dropout. An int makes
-        repeated fits on CPU bit-identical; the caller's global random state
-        (numpy, torch, random) is left untouched.
+        Seeds weight initialisation, shuffling and dropout, drawn from the
+        fit's own generators. An int makes repeated fits on CPU
+        bit-identical, also when they run in parallel threads; the caller's
+        global random state (numpy, torch, random) is left untouched.
     warm_start : bool, default=False
-        Whether ``fit`` continues from the current weights and scaling.
+        Whether ``fit`` continues from the current weights, optimizer state
+        and scaling. A warm fit (and ``partial_fit``) honours new values of
+        the training parameters (``max_epochs``, ``lr``, ``batch_size``,
+        early stopping, ``callbacks``, ``verbose``, ``device``, ...) and
+        raises ``ValueError`` for a new value of one that shapes the weights
+        or targets (``hidden_size``, ``num_layers``, ``cell``,
+        ``bidirectional``, ``dropout``, ``activation``, ``head_size``,
+        ``scale``, ``optimizer``, ``random_state``, ``target_mode``,
+        ``target_feature``, ``loss``).
     verbose : int, default=0
-        0 is silent; 1 or more shows a progress bar and a table of the
-        training and validation loss per epoch (skorch's ``ProgressBar`` and
-        ``PrintLog``).
-    device : {"cpu", "cuda", "auto"}, default="cpu"
+        0 is silent; 1 or more prints a table row of the training and
+        validation loss per epoch and, in a terminal or notebook, a progress
+        bar per epoch (plain text, without colour codes, when the output is
+        redirected).
+    device : {"cpu", "cuda", "cuda:N", "auto"}, default="cpu"
         Where the network runs; ``"auto"`` picks CUDA when available.
         Predictions are always numpy arrays on the CPU.
     callbacks : list of skorch callbacks or None, default=None
@@ -191,6 +201,12 @@ default="adam"
         "target_feature": [Interval(Integral, 0, None, closed="left")],
         "loss": [StrOptions({"mse", "mae", "huber"})],
     }
+
+    _warm_start_fixed = BaseSequenceModel._warm_start_fixed + (
+        "target_mode",
+        "target_feature",
+        "loss",
+    )
 
     _fitted_state = BaseSequenceModel._fitted_state + (
         Fitted("n_outputs_", "int"),
@@ -335,7 +351,9 @@ default="adam"
             target = (
                 y2 - np.asarray(X3[:, -1, self.target_feature], np.float64)[:, None]
             )
-        if not continuing:
+        if continuing:
+            check_target_magnitude(target)
+        else:
             (
                 self.y_mean_,
                 self.y_scale_,

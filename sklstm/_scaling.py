@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import too_large_error
+
 
 def input_scaling(
     mean: np.ndarray, std: np.ndarray, *, scale: bool
@@ -33,13 +35,15 @@ def target_scaling(
     """``(y_mean_, y_scale_, scaled_min, scaled_max)`` of 2-D training targets.
 
     The range of the scaled targets bounds what predict accepts without an
-    :class:`~sklstm.ExtrapolationWarning`.
+    :class:`~sklstm.ExtrapolationWarning`. Targets whose squares overflow
+    float64 (beyond about 1.3e154) raise ``ValueError``.
 
     Examples
     --------
     >>> target_scaling(np.array([[1.0], [3.0]]), scale=True)
     (array([2.]), array([1.]), array([-1.]), array([1.]))
     """
+    check_target_magnitude(target)
     if scale:
         mean = target.mean(axis=0)
         std = target.std(axis=0)
@@ -48,3 +52,16 @@ def target_scaling(
         mean, std = np.zeros(target.shape[1]), np.ones(target.shape[1])
     scaled = (target - mean) / std
     return mean, std, scaled.min(axis=0), scaled.max(axis=0)
+
+
+def check_target_magnitude(target: np.ndarray) -> None:
+    """Raise ``ValueError`` for targets whose squares overflow float64.
+
+    Examples
+    --------
+    >>> check_target_magnitude(np.array([[1e150]]))
+    """
+    with np.errstate(over="ignore"):
+        overflows = not np.isfinite(np.square(target).sum())
+    if overflows:
+        raise too_large_error("y", target)

@@ -15,11 +15,14 @@ parts of its default machinery that cost time or are wrong for time series:
 from __future__ import annotations
 
 import math
+import sys
+import threading
+from typing import NamedTuple
 
 import numpy as np
 import torch
 from skorch import NeuralNetRegressor
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, PrintLog, ProgressBar
 from skorch.dataset import unpack_data
 from torch import nn
 
@@ -375,20 +378,117 @@ _MIN_BLOCK_ROWS, _MAX_BLOCK_ROWS = 256, 4096
 
 
 class torch_threads:
-    """Context manager: set torch's intra-op threads, restore them on exit."""
+    """Context manager: set torch's intra-op threads, restore them on exit.
+
+    The setting is process-wide: while fits or predictions run in several
+    Python threads, the caller's setting is saved by the first to enter and
+    restored by the last to leave (a thread that interleaved its own
+    save/restore could otherwise leave another thread's count behind).
+    """
+
+    _lock = threading.Lock()
+    _active = 0
+    _saved = None
 
     def __init__(self, n_threads):
-        self.n_threads = n_threads
+        self.n_threads = int(n_threads)
 
     def __enter__(self):
-        self.previous = torch.get_num_threads()
-        if self.n_threads != self.previous:
-            torch.set_num_threads(self.n_threads)
+        cls = type(self)
+        with cls._lock:
+            if cls._active == 0:
+                cls._saved = torch.get_num_threads()
+            cls._active += 1
+            if self.n_threads != torch.get_num_threads():
+                torch.set_num_threads(self.n_threads)
         return self
 
     def __exit__(self, *exc_info):
-        if torch.get_num_threads() != self.previous:
-            torch.set_num_threads(self.previous)
+        cls = type(self)
+        with cls._lock:
+            cls._active -= 1
+            if cls._active == 0 and torch.get_num_threads() != cls._saved:
+                torch.set_num_threads(cls._saved)
+
+
+class Terminal(NamedTuple):
+    """What the output streams can show."""
+
+    progress: bool  # a live progress bar (a terminal or a notebook)
+    colour: bool  # ANSI colour codes in the epoch table
+
+
+def output_is_interactive() -> Terminal:
+    """Whether stderr shows a live bar and stdout renders colour codes.
+
+    Outside a terminal (a log file, CI, a pipe) the bar's carriage returns
+    and the table's colour codes would only clutter the text.
+    """
+    notebook = ProgressBar().in_ipynb()
+    return Terminal(
+        progress=notebook or _isatty(sys.stderr),
+        colour=_isatty(sys.stdout),
+    )
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # replaced or closed streams
+        return False
+
+
+class BatchProgress(ProgressBar):
+    """skorch's per-epoch progress bar, redrawn as batches finish.
+
+    tqdm redraws at most every 0.1 s by default, so the bar of a short epoch
+    is never redrawn after "0/n"; here it is redrawn at least every batch
+    that ends 10 ms after the last redraw.
+    """
+
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        import tqdm
+        import tqdm.notebook
+
+        bar = tqdm.notebook.tqdm if self._use_notebook() else tqdm.tqdm
+        self.pbar_ = bar(
+            total=self._get_batches_per_epoch(net, dataset_train, dataset_valid),
+            leave=False,
+            mininterval=0.01,
+            desc=f"epoch {len(net.history)}",
+        )
+
+    def on_epoch_end(self, net, **kwargs):
+        self.pbar_.refresh()  # the finished count is shown at least once
+        super().on_epoch_end(net, **kwargs)
+
+
+class EpochLog(Callback):
+    """One row of the epoch table per finished epoch (skorch's PrintLog format).
+
+    skorch runs its ``PrintLog`` after every other callback, so the epoch in
+    which early stopping ends training was never printed; this callback runs
+    before the ones that can end training. Without ``colour`` the best values
+    are not highlighted with ANSI codes.
+    """
+
+    def __init__(self, colour=False):
+        self.colour = colour
+
+    def initialize(self):
+        self.table_ = PrintLog().initialize()
+        self.first_row_ = True
+        return self
+
+    def on_epoch_end(self, net, **kwargs):
+        row = net.history[-1]
+        if not self.colour:
+            row = {key: value for key, value in row.items() if key[-5:] != "_best"}
+        lines = self.table_.table(row).split("\n")
+        if self.first_row_:
+            print("\n".join(lines[:2]))
+            self.first_row_ = False
+        print(lines[-1], flush=True)
 
 
 # Peak bytes of autograd state per (sample, timestep) of one recurrent layer

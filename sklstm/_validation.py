@@ -270,11 +270,36 @@ def scan_sequences(X3: np.ndarray, *, with_stats: bool) -> SequenceStats:
             centred = chunk - shift  # float64
             if missing_values is not None:
                 centred[missing_values] = 0.0
-            total += centred.sum(axis=(0, 1))
-            total_sq += np.einsum("ijk,ijk->k", centred, centred)
+            with np.errstate(over="ignore"):  # too large values: see below
+                total += centred.sum(axis=(0, 1))
+                total_sq += np.einsum("ijk,ijk->k", centred, centred)
             count += observed_count
     if not with_stats:
         return SequenceStats(n_observed, None, None)
+    if not (np.isfinite(total).all() and np.isfinite(total_sq).all()):
+        raise too_large_error("X", X3)
     mean_shifted = total / count
     var = np.maximum(total_sq / count - mean_shifted**2, 0.0)
     return SequenceStats(n_observed, mean_shifted + shift, np.sqrt(var))
+
+
+def too_large_error(name: str, values: np.ndarray) -> ValueError:
+    """The error for finite data whose sums of squares overflow float64.
+
+    Squares of values beyond about 1.3e154 are infinite: the scaling
+    statistics (and any loss) would be inf or NaN, so training would diverge
+    for a reason no learning rate can fix.
+
+    Examples
+    --------
+    >>> error = too_large_error("y", np.array([3e200, 1.0]))
+    >>> "values up to 3e+200" in str(error), "divide it by 1e+197" in str(error)
+    (True, True)
+    """
+    largest = float(np.nanmax(np.abs(values)))
+    divisor = 10.0 ** max(0, math.floor(math.log10(largest)) - 3)
+    return ValueError(
+        f"{name} has values up to {largest:.3g} in magnitude, too large for "
+        f"float64 statistics (their squares overflow). Rescale the data, e.g. "
+        f"divide it by {divisor:.0e}, and scale predictions back."
+    )

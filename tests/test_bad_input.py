@@ -4,7 +4,8 @@ Each row calls one public entry point with one kind of bad input. The test
 checks the exception type, that the message names the problem (regex), and
 that the caller's arrays and frames are unchanged afterwards. Rows that fit a
 fresh LSTMRegressor (``fit_lstm``) also check that the failed fit leaves it
-unfitted.
+unfitted, rows of a refused warm fit (``warm_fit_after``) that it keeps its
+network (tests/test_reliability.py checks every attribute).
 """
 
 import copy
@@ -12,6 +13,7 @@ import copy
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from _settings import TINY, tiny
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -68,6 +70,24 @@ def with_value(array, position, value):
 
 def fitted_lstm():
     return small_lstm().fit(X3, Y)
+
+
+def warm_fit_after(call="fit", **changes):
+    """A row's call: fit, change ``changes``, then a warm ``call`` on the row's inputs.
+
+    A refused warm call must leave the model as it was (same network).
+    """
+
+    def warm(*inputs):
+        model = small_lstm(warm_start=True).fit(X3, Y)
+        net = model.net_
+        model.set_params(**changes)
+        try:
+            return getattr(model, call)(*inputs)
+        finally:
+            assert model.net_ is net, "the refused warm fit replaced the network"
+
+    return warm
 
 
 def fitted_lstm_2d_frame():
@@ -206,8 +226,26 @@ CASES = [
      (X3, Y), ValueError, "target_feature=5"),
     ("target-feature-one-past-the-last", fit_lstm(target_feature=2),
      (X3, Y), ValueError, "target_feature=2 but X has only 2 feature"),
-    ("cuda-without-gpu", fit_lstm(device="cuda"),
-     (X3, Y), ValueError, "no CUDA device"),
+    ("unknown-device", fit_lstm(device="gpu"),
+     (X3, Y), ValueError, "'device' parameter.*'cuda:N'"),
+    ("device-index-not-a-number", fit_lstm(device="cuda:x"),
+     (X3, Y), ValueError, "'device' parameter"),
+    ("warm-start-new-hidden-size", warm_fit_after(hidden_size=8),
+     (X3, Y), ValueError, r"hidden_size=8, but the network was fitted with hidden_size=4"
+     r".*warm_start=False"),
+    ("partial-fit-new-cell", warm_fit_after("partial_fit", cell="gru"),
+     (X3, Y), ValueError, "cell='gru'.*cannot change cell"),
+    ("warm-start-new-loss", warm_fit_after(loss="mae"),
+     (X3, Y), ValueError, "cannot change loss"),
+    ("partial-fit-invalid-batch-size", warm_fit_after("partial_fit", batch_size=0),
+     (X3, Y), ValueError, "'batch_size' parameter"),
+    ("lstm-values-too-large", fit_lstm(),
+     (X3 * 1e160, Y), ValueError,
+     r"X has values up to .*e\+160.*too large for float64.*divide it by 1e\+15"),
+    ("lstm-targets-too-large", fit_lstm(),
+     (X3, Y * 1e160), ValueError, r"y has values up to .*e\+160.*too large"),
+    ("warm-start-values-too-large", warm_fit_after(),
+     (X3 * 1e160, Y), ValueError, "X has values up to .* too large"),
     ("min-observed-too-high", fit_lstm(min_observed_steps=9),
      (X3, Y), ValueError, "lower min_observed_steps"),
     ("min-observed-none-left-in-padded-windows", fit_lstm(min_observed_steps=4),
@@ -249,6 +287,13 @@ CASES = [
     ("frame-supervised-no-target", lambda X: frame_supervised(X),
      (FRAME,), ValueError, "target=<column name>"),
 ]  # fmt: skip
+if not torch.cuda.is_available():
+    CASES += [
+        ("cuda-without-gpu", fit_lstm(device="cuda"),
+         (X3, Y), ValueError, "no CUDA device"),
+        ("cuda-index-without-gpu", fit_lstm(device="cuda:0"),
+         (X3, Y), ValueError, "device='cuda:0' but torch finds no CUDA device"),
+    ]  # fmt: skip
 
 
 def _snapshot(inputs):

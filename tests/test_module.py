@@ -210,3 +210,68 @@ def test_has_missing_steps_hint_gives_the_same_output(name):
         torch.testing.assert_close(
             module(padded, has_missing_steps=True), module(padded)
         )
+
+
+# ------------------------------------------- generators instead of global RNG
+
+
+def test_init_seed_draws_the_same_weights_without_the_global_rng():
+    state = torch.get_rng_state()
+    first = SequenceRegressorModule(FEATURES, OUTPUTS, head_size=4, init_seed=3)
+    second = SequenceRegressorModule(FEATURES, OUTPUTS, head_size=4, init_seed=3)
+    other = SequenceRegressorModule(FEATURES, OUTPUTS, head_size=4, init_seed=4)
+    assert torch.equal(torch.get_rng_state(), state)
+    for key, value in first.state_dict().items():
+        assert torch.equal(value, second.state_dict()[key]), key
+    assert not torch.equal(first.rnn.weight_ih_l0, other.rnn.weight_ih_l0)
+    # torch's default ranges: +-1/sqrt(hidden) and +-1/sqrt(fan_in).
+    assert first.rnn.weight_hh_l0.abs().max() <= 50**-0.5
+    assert first.head[0].weight.abs().max() <= 50**-0.5
+    assert first.head[0].weight.abs().max() > 0.8 * 50**-0.5
+    # The output layer still starts at zero.
+    assert first.head[-1].weight.abs().max() == 0
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_layer_by_layer_recurrence_equals_the_stacked_kernel(name):
+    """The path that applies dropout between layers, with no dropout drawn."""
+    params = {**CONFIGS[name], "num_layers": 3}
+    module = make_module(**params)
+    if not module.fused:
+        return  # the ReLU LSTM always runs layer by layer
+    x = random_batch()
+    lengths = torch.tensor([6, 3, 5, 2, 6])
+    packed = torch.nn.utils.rnn.pack_padded_sequence(
+        x, lengths, batch_first=True, enforce_sorted=False
+    )
+    with torch.no_grad():
+        out, h_n = module._recur(x)
+        by_layer_out, by_layer_h = module._recur_by_layer(x)
+        torch.testing.assert_close(by_layer_out, out)
+        torch.testing.assert_close(by_layer_h, h_n)
+        torch.testing.assert_close(
+            module._recur_by_layer(packed)[1], module._recur(packed)[1]
+        )
+
+
+@pytest.mark.parametrize("name", ["lstm-2layers", "gru-2layers-bidirectional", "relu"])
+def test_dropout_draws_from_the_modules_generator(name):
+    module = make_module(**{**CONFIGS[name], "num_layers": 2, "dropout": 0.5}).train()
+    x = with_leading_nan(random_batch(), 2)
+    state = torch.get_rng_state()
+    outputs = []
+    with torch.no_grad():
+        for seed in (0, 0, 1):
+            module.generator = torch.Generator().manual_seed(seed)
+            outputs.append(module(x))
+    assert torch.equal(torch.get_rng_state(), state)
+    assert torch.equal(outputs[0], outputs[1])
+    assert not torch.equal(outputs[0], outputs[2])
+
+
+def test_missing_steps_hint_attribute_is_the_default_of_forward():
+    module = make_module()
+    x = random_batch()
+    module.missing_steps_hint = False
+    with torch.no_grad():
+        torch.testing.assert_close(module(x), module(x, has_missing_steps=False))

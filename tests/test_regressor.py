@@ -579,3 +579,86 @@ def test_small_predictions_unscale_bit_identically(multi_data, target_mode, n_ou
         assert small_in_range == full_in_range == (spread < 1)
     scaled[0, 0] = np.nan
     assert model._predictor.unscale_small(scaled, X3)[1] is False
+
+
+# ------------------------------------------------------- numpy scalars
+
+
+NUMPY_SCALARS = dict(
+    hidden_size=np.int64(4),
+    num_layers=np.int32(2),
+    batch_size=np.int32(8),
+    max_epochs=np.int64(2),
+    head_size=np.int32(3),
+    n_threads=np.int64(1),
+    n_iter_no_change=np.int32(2),
+    lr=np.float32(0.01),
+    dropout=np.float32(0.25),
+    tol=np.float32(1e-3),
+    validation_fraction=np.float32(0.25),
+    early_stopping=np.bool_(True),
+    random_state=np.int64(0),
+)
+
+
+def test_numpy_scalars_are_accepted_as_python_numbers(multi_data):
+    X, y = multi_data
+    model = LSTMRegressor(**NUMPY_SCALARS).fit(X, y)
+    # The parameters stay as set; the network got Python numbers.
+    assert model.get_params()["hidden_size"] is NUMPY_SCALARS["hidden_size"]
+    python = {key: value.item() for key, value in NUMPY_SCALARS.items()}
+    reference = LSTMRegressor(**python).fit(X, y)
+    np.testing.assert_array_equal(model.predict(X), reference.predict(X))
+    assert model.n_iter_ == reference.n_iter_
+    model.partial_fit(X, y)  # a warm call casts too
+    assert model.n_iter_ == reference.n_iter_ + 1
+
+
+def test_grid_search_over_a_numpy_range(multi_data):
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = multi_data
+    search = GridSearchCV(
+        LSTMRegressor(**TINY), {"hidden_size": np.arange(3, 6, 2)}, cv=2
+    ).fit(X, y)
+    assert search.best_params_["hidden_size"] in (3, 5)
+
+
+# ------------------------------------------------------ axes and devices
+
+
+def test_one_step_with_many_features_hints_at_swapped_axes():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 8, 1))
+    y = rng.normal(size=20)
+    with pytest.warns(UserWarning, match=r"X.transpose\(0, 2, 1\)") as record:
+        LSTMRegressor(**TINY).fit(X.transpose(0, 2, 1), y)
+    assert record[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LSTMRegressor(**TINY).fit(X, y)  # (n, 8, 1): fine
+        LSTMRegressor(**TINY).fit(X[:, :7].transpose(0, 2, 1), y)  # 7 features
+        LSTMRegressor(**TINY).fit(X[:, :1, 0], y)  # 2-D, one step
+
+
+def test_device_strings_with_an_index_are_valid_parameters():
+    from sklstm._base import _DeviceOptions
+
+    constraint = LSTMRegressor._parameter_constraints["device"][0]
+    assert isinstance(constraint, _DeviceOptions)
+    for device in ("cpu", "cuda", "auto", "cuda:0", "cuda:12"):
+        assert constraint.is_satisfied_by(device)
+    for device in ("gpu", "cuda:", "cuda:-1", "cuda:0:1", "CPU", 0):
+        assert not constraint.is_satisfied_by(device)
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_fit_on_an_indexed_cuda_device(multi_data):
+    X, y = multi_data
+    model = LSTMRegressor(device="cuda:0", **tiny(dropout=0.2, num_layers=2))
+    model.fit(X, y)
+    assert model.device_ == "cuda:0"
+    assert next(model.net_.module_.parameters()).device.type == "cuda"
+    again = LSTMRegressor(device="cuda:0", **tiny(dropout=0.2, num_layers=2))
+    np.testing.assert_array_equal(again.fit(X, y).predict(X), model.predict(X))

@@ -455,3 +455,103 @@ def test_verbose_one_prints_epoch_table(capsys, multi_data):
     lines = [line.split() for line in out.splitlines()]
     epochs = [row[0] for row in lines if row and row[0].isdigit()]
     assert epochs == ["1", "2"]
+
+
+def test_warm_fit_honours_a_new_lr_and_max_epochs(multi_data):
+    X, y = multi_data
+    model = LSTMRegressor(warm_start=True, **TINY).fit(X, y)
+    same = copy.deepcopy(model).fit(X, y)
+    model.set_params(lr=0.05, max_epochs=3)
+    model.fit(X, y)
+    assert model.n_iter_ == 2 + 3
+    assert [g["lr"] for g in model.net_.optimizer_.param_groups] == [0.05]
+    assert not np.array_equal(model.predict(X[:4]), same.predict(X[:4]))
+    # partial_fit keeps the new lr and runs one epoch.
+    model.partial_fit(X, y)
+    assert model.n_iter_ == 6
+    assert model.net_.optimizer_.param_groups[0]["lr"] == 0.05
+
+
+def test_warm_fit_honours_a_new_batch_size_and_early_stopping(multi_data):
+    X, y = multi_data
+    model = LSTMRegressor(warm_start=True, **tiny(batch_size=40)).fit(X, y)
+    assert len(model.net_.history[-1, "batches"]) == 1
+    model.set_params(batch_size=10, early_stopping=True, max_epochs=1)
+    model.fit(X, y)
+    assert len(model.net_.history[-1, "batches"]) == 4 + 1  # 36 train, 4 valid
+    assert math.isnan(model.validation_loss_curve_[0])
+    assert math.isfinite(model.validation_loss_curve_[-1])
+
+
+def test_warm_fit_keeps_the_optimizer_state(multi_data):
+    """Adam's moments and step count carry on across warm fits."""
+    X, y = multi_data
+    halves = LSTMRegressor(warm_start=True, **tiny(max_epochs=1, shuffle=False))
+    halves.fit(X, y)
+    steps = halves.net_.optimizer_.state_dict()["state"][0]["step"]
+    halves.fit(X, y)
+    assert halves.net_.optimizer_.state_dict()["state"][0]["step"] == 2 * steps
+
+
+@pytest.mark.parametrize("call", ["fit", "partial_fit"])
+def test_warm_fit_refuses_a_new_architecture(multi_data, call):
+    X, y = multi_data
+    model = LSTMRegressor(warm_start=True, **TINY).fit(X, y)
+    model.set_params(hidden_size=7)
+    with pytest.raises(ValueError, match=r"hidden_size=7.*hidden_size=4.*warm_start"):
+        getattr(model, call)(X, y)
+    model.set_params(hidden_size=4)  # set back: training goes on
+    getattr(model, call)(X, y)
+    assert model.n_iter_ > 2
+
+
+def test_warm_fit_after_load_honours_the_loaded_parameters(multi_data, tmp_path):
+    from sklstm import load_model, save_model
+
+    X, y = multi_data
+    model = LSTMRegressor(warm_start=True, **TINY).fit(X, y)
+    save_model(model, tmp_path / "m.sklstm")
+    loaded = load_model(tmp_path / "m.sklstm")
+    loaded.fit(X, y)
+    assert loaded.n_iter_ == 4
+    loaded.set_params(num_layers=2)
+    with pytest.raises(ValueError, match="cannot change num_layers"):
+        loaded.fit(X, y)
+
+
+# ------------------------------------------------------ the epoch table
+
+
+def epoch_rows(out):
+    """The epoch numbers that start the rows of a printed epoch table."""
+    firsts = [line.split()[0] for line in out.splitlines() if line.strip()]
+    return [word for word in firsts if word.isdigit()]
+
+
+def test_verbose_output_outside_a_terminal_is_plain(capsys, multi_data):
+    X, y = multi_data
+    LSTMRegressor(verbose=1, **tiny(max_epochs=4)).fit(X, y)
+    out, err = capsys.readouterr()
+    assert "\r" not in out + err
+    assert "\x1b[" not in out + err
+    assert epoch_rows(out) == ["1", "2", "3", "4"]
+
+
+def test_verbose_prints_the_epoch_where_early_stopping_stops(capsys, multi_data):
+    X, y = multi_data
+    params = tiny(max_epochs=10, early_stopping=True, n_iter_no_change=1, tol=10.0)
+    model = LSTMRegressor(verbose=1, **params).fit(X, y)
+    out, _ = capsys.readouterr()
+    assert model.n_iter_ == 2
+    assert epoch_rows(out) == ["1", "2"]
+    assert out.index("Stopping since valid_loss") > out.index("      2 ")
+
+
+def test_verbose_in_a_terminal_shows_a_progress_bar(capsys, monkeypatch, multi_data):
+    X, y = multi_data
+    monkeypatch.setattr(_training, "_isatty", lambda stream: True)
+    LSTMRegressor(verbose=1, **tiny(batch_size=10)).fit(X, y)
+    out, err = capsys.readouterr()
+    assert "4/4" in err  # redrawn up to the last batch
+    assert "\x1b[" in out  # best values highlighted
+    assert epoch_rows(out) == ["1", "2"]

@@ -87,3 +87,16 @@ def test_has_missing_steps_small_and_large_input_agree(n_samples):
         has_missing_steps(infinite)
     strided = np.asfortranarray(X)[:, ::-1]  # a non-contiguous view
     assert has_missing_steps(strided) is False
+
+
+@pytest.mark.parametrize("position", [(0, 0, 0), (7, 3, 1)])
+def test_values_too_large_for_float64_statistics_are_refused(position):
+    X = np.random.default_rng(0).normal(size=(10, 4, 2))
+    X[position] = -2e154  # its square overflows float64
+    with pytest.raises(
+        ValueError, match=r"values up to 2e\+154 .* divide it by 1e\+151"
+    ):
+        scan_sequences(X, with_stats=True)
+    X[position] = 1e153  # large, but the statistics are finite
+    stats = scan_sequences(X, with_stats=True)
+    assert np.isfinite(stats.std).all()
