@@ -192,7 +192,7 @@ def parameter_count(
     >>> parameter_count(cell="lstm", hidden_size=4, num_layers=1,
     ...                 bidirectional=False, head_size=None, n_features=2,
     ...                 n_outputs=1)
-    (117, 6)
+    (133, 6)
     """
     gates = 4 if cell == "lstm" else 3
     dirs = 2 if bidirectional else 1

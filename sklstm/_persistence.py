@@ -27,7 +27,6 @@ entry. Both are read.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import zipfile
@@ -39,6 +38,17 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from . import _file_limits as limits
+from ._archive import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    MANIFEST,
+    Reader,
+    check_header,
+    corrupted,
+    invalid,
+    sha256,
+    write_member,
+)
 from ._atomic_file import write_atomically
 from ._codec import (
     TYPE_TAG,
@@ -54,10 +64,6 @@ from ._foreign import check_restored as _check_foreign
 from ._foreign import check_role
 from ._regressor import LSTMRegressor
 from ._window import SlidingWindowTransformer
-
-FORMAT_NAME = "sklstm"
-FORMAT_VERSION = 2
-MANIFEST = "manifest.json"
 
 # The only classes a model file may name, with the prefix of their members;
 # nothing else is ever instantiated.
@@ -177,7 +183,7 @@ def save_model(estimator: BaseEstimator, path: str | os.PathLike) -> None:
         "estimator_classes": _class_names(component),
         "estimator": component,
         "members": {
-            name: {"sha256": _sha256(data), "size": len(data)}
+            name: {"sha256": sha256(data), "size": len(data)}
             for name, data in writer.members.items()
         },
         "notes": notes,
@@ -186,9 +192,9 @@ def save_model(estimator: BaseEstimator, path: str | os.PathLike) -> None:
 
     def write(handle):
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zf:
-            _write_member(zf, MANIFEST, manifest_bytes)
+            write_member(zf, MANIFEST, manifest_bytes)
             for name, data in writer.members.items():
-                _write_member(zf, name, data)
+                write_member(zf, name, data)
 
     write_atomically(path, write)
 
@@ -274,21 +280,21 @@ def load_model(path: str | os.PathLike) -> BaseEstimator:
     try:
         zf = zipfile.ZipFile(path, "r")
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise _corrupted(path, exc) from exc
+        raise corrupted(path, exc) from exc
     with zf:
-        reader = _Reader(zf, path)
+        reader = Reader(zf, path)
         manifest = reader.manifest()
-        reader.version = _check_header(manifest, path)
+        reader.version = check_header(manifest, path)
         members = manifest.get("members")
         if not isinstance(members, dict):
-            raise _invalid(path, "the manifest has no 'members' table")
+            raise invalid(path, "the manifest has no 'members' table")
         reader.declared = members
         try:
             return _decode_component(manifest.get("estimator"), reader, "estimator")
         except (InvalidContent, limits.LimitExceeded) as exc:
-            raise _invalid(path, str(exc)) from exc
+            raise invalid(path, str(exc)) from exc
         except _REBUILD_ERRORS as exc:
-            raise _invalid(
+            raise invalid(
                 path,
                 f"its contents cannot be rebuilt into an estimator "
                 f"({type(exc).__name__}: {str(exc)[:200]})",
@@ -386,18 +392,6 @@ def _encode_param(value, key, owner, writer, notes, where):
     return encode_param(value, key, owner, notes, where)
 
 
-def _write_member(zf, name, data):
-    # A fixed timestamp: saving the same model twice gives the same bytes.
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    zf.writestr(info, data)
-
-
-def _sha256(data):
-    return hashlib.sha256(data).hexdigest()
-
-
 def _class_names(component):
     names = [component["class"]]
     for _, step in component.get("steps", []):
@@ -428,117 +422,6 @@ def _describe(obj):
 
 
 # ---------------------------------------------------------------- decoding
-
-
-def _corrupted(path, exc=None):
-    detail = f" ({type(exc).__name__}: {exc})" if exc is not None else ""
-    return ValueError(
-        f"{path!r} is not a valid sklstm model file: it is not a readable zip "
-        f"archive, or it is truncated or corrupted{detail}. Save the model "
-        f"again with sklstm.save_model."
-    )
-
-
-def _invalid(path, problem):
-    return ValueError(
-        f"{path!r} is not a valid sklstm model file: {problem}. Save the model "
-        f"again with sklstm.save_model."
-    )
-
-
-class _Reader:
-    """Reads members of an open model archive, checking sizes and checksums."""
-
-    def __init__(self, zf, path):
-        self.zf = zf
-        self.path = path
-        self.declared: dict = {}
-        self.version = FORMAT_VERSION
-
-    def _info(self, name):
-        try:
-            return self.zf.getinfo(name)
-        except KeyError:
-            raise _invalid(
-                self.path, f"the member {name!r} is missing from the archive"
-            ) from None
-
-    def _read(self, info, size):
-        try:
-            return limits.read_member(self.zf, info, size)
-        except limits.LimitExceeded as exc:
-            raise _invalid(self.path, str(exc)) from exc
-        except Exception as exc:  # BadZipFile (CRC), EOFError, zlib.error, ...
-            raise _corrupted(self.path, exc) from exc
-
-    def manifest(self):
-        info = self._info(MANIFEST)
-        if info.file_size > limits.MAX_MANIFEST_BYTES:
-            raise _invalid(
-                self.path,
-                f"{MANIFEST} is {info.file_size} bytes, more than the "
-                f"{limits.MAX_MANIFEST_BYTES} a model's manifest needs",
-            )
-        try:
-            manifest = limits.parse_manifest(self._read(info, info.file_size))
-        except limits.LimitExceeded as exc:
-            raise _invalid(self.path, str(exc)) from exc
-        if not isinstance(manifest, dict):
-            raise _invalid(self.path, f"{MANIFEST} is not a JSON object")
-        return manifest
-
-    def size(self, name):
-        """A member's size as the manifest records it (checked, nothing read)."""
-        if not isinstance(name, str):
-            raise _invalid(self.path, f"a member name is not a string: {name!r:.80}")
-        entry = self.declared.get(name)
-        if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
-            raise _invalid(
-                self.path, f"the member {name!r} has no SHA-256 in the manifest"
-            )
-        size = entry.get("size")
-        if not limits.plausible_size(size):
-            raise _invalid(self.path, f"the member {name!r} has no valid size")
-        if self._info(name).file_size != size:
-            raise _invalid(
-                self.path,
-                f"the member {name!r} has another size in the zip header than "
-                f"in the manifest",
-            )
-        return size
-
-    def member(self, name):
-        size = self.size(name)
-        data = self._read(self._info(name), size)
-        if _sha256(data) != self.declared[name]["sha256"].lower():
-            raise ValueError(
-                f"The member {name!r} of {self.path!r} does not match the "
-                f"SHA-256 recorded in its manifest: the file was tampered with "
-                f"or corrupted. Do not use it; save the model again with "
-                f"sklstm.save_model."
-            )
-        return data
-
-
-def _check_header(manifest, path):
-    name = manifest.get("format")
-    if name != FORMAT_NAME:
-        raise _invalid(
-            path, f"the manifest names the format {name!r}, expected {FORMAT_NAME!r}"
-        )
-    version = manifest.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _invalid(path, f"format_version {version!r} is not a positive integer")
-    if version > FORMAT_VERSION:
-        from . import __version__
-
-        written_by = manifest.get("sklstm_version", "a newer version")
-        raise ValueError(
-            f"{path!r} has format_version {version}, written by a newer sklstm "
-            f"({written_by!s:.40}); this sklstm ({__version__}) reads "
-            f"format_version {FORMAT_VERSION} and older. Upgrade sklstm to load it."
-        )
-    return version
 
 
 def _decode_component(component, reader, where, *, fitted=True):
@@ -634,16 +517,19 @@ def _check_network(est, state, where):
         isinstance(k, str) and hasattr(v, "numel") for k, v in weights.items()
     ):
         raise InvalidContent(f"{where}: the network weights are not a state_dict")
-    limits.check_weight_count(
-        sum(int(v.numel()) for v in weights.values()),
-        cell=est.cell,
-        hidden_size=est.hidden_size,
-        num_layers=est.num_layers,
-        bidirectional=est.bidirectional,
-        head_size=est.head_size,
-        n_features=n_features,
-        n_outputs=state["n_outputs_"],
-    )
+    try:
+        limits.check_weight_count(
+            sum(int(v.numel()) for v in weights.values()),
+            cell=est.cell,
+            hidden_size=est.hidden_size,
+            num_layers=est.num_layers,
+            bidirectional=est.bidirectional,
+            head_size=est.head_size,
+            n_features=n_features,
+            n_outputs=state["n_outputs_"],
+        )
+    except limits.LimitExceeded as exc:
+        raise InvalidContent(f"{where}: {exc}") from exc
 
 
 def _v1_net_as_attribute(component, attributes, where):

@@ -60,13 +60,13 @@ def test_a_symlink_is_written_through(window, tmp_path):
 
 def test_the_temporary_file_is_named_after_the_target(window, tmp_path, monkeypatch):
     seen = []
-    write_member = persistence._write_member
+    write_member = persistence.write_member
 
     def spy(zf, name, data):
         seen.extend(os.listdir(tmp_path))
         write_member(zf, name, data)
 
-    monkeypatch.setattr(persistence, "_write_member", spy)
+    monkeypatch.setattr(persistence, "write_member", spy)
     save_model(window, tmp_path / "w.sklstm")
     assert seen and all(n.startswith("w.sklstm.") and n.endswith(".tmp") for n in seen)
     assert os.listdir(tmp_path) == ["w.sklstm"]
@@ -84,7 +84,7 @@ def test_an_interrupted_save_leaves_the_old_file_and_no_temporary(
     def fail(zf, name, data):
         raise error(28, "No space left on device") if error is OSError else error()
 
-    monkeypatch.setattr(persistence, "_write_member", fail)
+    monkeypatch.setattr(persistence, "write_member", fail)
     with pytest.raises(error) as info:
         save_model(window, path)
     assert path.read_bytes() == before
