@@ -9,6 +9,7 @@ members read with ``allow_pickle=False``, labels and floats are plain JSON.
 
 from __future__ import annotations
 
+import inspect
 import io
 import math
 from numbers import Integral, Real
@@ -19,6 +20,12 @@ import pandas as pd
 
 TYPE_TAG = "__sklstm_type__"
 _ARRAY_KINDS = "biuf"  # bool, int, uint, float: what np.load reads without pickle
+
+# The functions a FunctionTransformer or TransformedTargetRegressor may name:
+# numpy ufuncs looked up here by name, never imported or unpickled.
+UFUNCS = {
+    f.__name__: f for f in (np.log, np.exp, np.log1p, np.expm1, np.sqrt, np.square)
+}
 
 
 class InvalidContent(ValueError):
@@ -54,8 +61,24 @@ def encode_param(value, key: str, owner: str, notes: list[str], where: str):
         )
     if key == "optimizer":
         return _encode_optimizer_class(value)
-    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+    if isinstance(value, np.ufunc):
+        return _encode_ufunc(value, key, owner)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return list(value)
+    if isinstance(value, tuple) and all(
+        isinstance(v, str | Real) and not isinstance(v, bool) for v in value
+    ):
+        # feature_range=(0, 1), quantile_range=(25.0, 75.0): a tuple comes
+        # back as a tuple, ints as ints.
+        items = [v.item() if isinstance(v, np.generic) else v for v in value]
+        return {TYPE_TAG: "tuple", "items": [_plain_scalar(v) for v in items]}
+    if callable(value):
+        raise ValueError(
+            f"save_model cannot store {owner} parameter {key}={value!r}: a "
+            f"function is code, which this format never loads. Only the numpy "
+            f"functions {', '.join(f'np.{n}' for n in UFUNCS)} are stored. Save "
+            f"with pickle/joblib instead (and load only files you trust)."
+        )
     raise ValueError(
         f"save_model cannot store {owner} parameter {key}={value!r}: only "
         f"None, bool, int, float, str (and lists of str) are stored. Set it to "
@@ -76,7 +99,45 @@ def decode_param(value, where: str):
             return decode_float(value.get("value"), where)
         if tag == "torch.optim":
             return _resolve_optimizer(value.get("name"), where)
-    raise InvalidContent(f"{where} holds an unsupported value {value!r}")
+        if tag == "numpy.ufunc":
+            name = value.get("name")
+            if not isinstance(name, str) or name not in UFUNCS:
+                raise InvalidContent(
+                    f"{where} names the function {name!r}, which is not one of "
+                    f"the allowed numpy functions ({', '.join(UFUNCS)})"
+                )
+            return UFUNCS[name]
+        if tag == "tuple":
+            items = value.get("items")
+            if not isinstance(items, list) or not all(
+                isinstance(v, int | float | str) and not isinstance(v, bool)
+                for v in items
+            ):
+                raise InvalidContent(f"{where} is not a tuple of numbers")
+            return tuple(items)
+    raise InvalidContent(f"{where} holds an unsupported value {value!r:.80}")
+
+
+def _plain_scalar(value):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Integral):
+        return int(value)
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"save_model cannot store the non-finite tuple item {value}.")
+    return value
+
+
+def _encode_ufunc(ufunc, key, owner):
+    name = getattr(ufunc, "__name__", None)
+    if UFUNCS.get(name) is not ufunc:
+        raise ValueError(
+            f"save_model cannot store {owner} parameter {key}=np.{name}: only the "
+            f"numpy functions {', '.join(f'np.{n}' for n in UFUNCS)} are stored. "
+            f"Save with pickle/joblib instead (and load only files you trust)."
+        )
+    return {TYPE_TAG: "numpy.ufunc", "name": name}
 
 
 def _encode_optimizer_class(optimizer):
@@ -114,11 +175,23 @@ def _resolve_optimizer(qualname, where):
     # Attribute lookup in torch.optim only: no module is ever imported.
     optimizer = getattr(torch.optim, name, None)
     if not (
-        isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)
+        isinstance(optimizer, type)
+        and issubclass(optimizer, torch.optim.Optimizer)
+        and optimizer is not torch.optim.Optimizer
     ):
         raise InvalidContent(
             f"{where} names torch.optim.{name}, which is not an optimizer class "
             f"of this torch ({torch.__version__})"
+        )
+    try:
+        accepted = inspect.signature(optimizer).parameters
+    except (TypeError, ValueError):  # pragma: no cover - torch classes have one
+        accepted = {}
+    if "lr" not in accepted or "weight_decay" not in accepted:
+        # LSTMRegressor passes both; LBFGS and Rprop cannot take them.
+        raise InvalidContent(
+            f"{where} names torch.optim.{name}, which LSTMRegressor cannot use "
+            f"(it takes no lr and weight_decay)"
         )
     return optimizer
 
@@ -172,7 +245,13 @@ def encode_fitted(kind: str, value, name: str, add_member) -> Any:
         return [str(v) for v in value]
     if kind == "label":
         return encode_label(value, name)
-    if kind == "array":
+    if kind == "index_like":
+        return encode_index_like(value, name)
+    if kind == "offset":
+        return encode_offset(value, name)
+    if kind == "array_or_none" and value is None:
+        return None
+    if kind in ("array", "array_or_none"):
         array = np.asarray(value)
         if array.dtype.kind not in _ARRAY_KINDS:
             raise ValueError(
@@ -218,8 +297,16 @@ def decode_fitted(kind: str, value, where: str, read_member) -> Any:
         return np.asarray(value, dtype=object)
     if kind == "label":
         return decode_label(value, where)
-    if kind == "array":
-        return _decode_array(value, where, read_member)
+    if kind == "index_like":
+        return decode_index_like(value, where)
+    if kind == "offset":
+        return decode_offset(value, where)
+    if kind == "array_or_none" and value is None:
+        return None
+    if kind in ("array", "array_or_none"):
+        array = _decode_array(value, where, read_member)
+        # A 0-d array was a numpy scalar (StandardScaler.n_samples_seen_).
+        return array[()] if array.ndim == 0 else array
     if kind == "net":
         return _decode_net(value, where, read_member)
     raise InvalidContent(f"{where} has the unknown kind {kind!r}")
@@ -295,8 +382,8 @@ def _decode_net(value, where, read_member):
 
 def encode_label(label, name: str = "next_index_"):
     """A pandas index label (Timestamp, Period, int) or None as JSON."""
-    if label is None:
-        return None
+    if label is None or type(label) is str:
+        return label
     if isinstance(label, pd.Timestamp):
         return {
             TYPE_TAG: "timestamp",
@@ -317,17 +404,20 @@ def encode_label(label, name: str = "next_index_"):
     raise ValueError(
         f"save_model cannot store {name}={label!r} of type "
         f"{type(label).__name__}; supported index labels are pd.Timestamp, "
-        f"pd.Period, int and None."
+        f"pd.Period, int, str and None."
     )
 
 
 def decode_label(value, where: str):
     """The inverse of :func:`encode_label`."""
-    if value is None:
-        return None
+    if value is None or isinstance(value, str):
+        return value
     if not isinstance(value, dict):
         raise InvalidContent(f"{where} is not an encoded index label")
     tag = value.get(TYPE_TAG)
+    if any(isinstance(v, str) and len(v) > 64 for v in value.values()):
+        # No label or zone name is that long; pandas parses long ones slowly.
+        raise InvalidContent(f"{where} holds a string of over 64 characters")
     try:
         if tag == "timestamp":
             label = pd.Timestamp(str(value["value"]))
@@ -358,6 +448,90 @@ def decode_label(value, where: str):
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise InvalidContent(f"{where} cannot be decoded ({exc})") from exc
     raise InvalidContent(f"{where} has the unknown label type {tag!r}")
+
+
+# ------------------------------------------------ index types and steps
+
+
+def encode_index_like(index, name: str = "_index_like"):
+    """An empty index standing for a type of index (its dtype and name), or None."""
+    if index is None:
+        return None
+    kinds = {pd.RangeIndex: "range", pd.DatetimeIndex: "datetime"}
+    kinds[pd.PeriodIndex] = "period"
+    kind = kinds.get(type(index))
+    if kind is None and type(index) is pd.Index and index.dtype.kind in "iu":
+        kind = "integer"
+    if kind is None:
+        raise ValueError(
+            f"save_model cannot store {name}: a {type(index).__name__} of dtype "
+            f"{index.dtype} (supported: RangeIndex, integer Index, "
+            f"DatetimeIndex, PeriodIndex)."
+        )
+    return {
+        TYPE_TAG: "index",
+        "type": kind,
+        "dtype": str(index.dtype),
+        "name": encode_label(index.name, f"{name}.name"),
+    }
+
+
+def decode_index_like(value, where: str):
+    """The inverse of :func:`encode_index_like`."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or value.get(TYPE_TAG) != "index":
+        raise InvalidContent(f"{where} is not an encoded index type")
+    kind, dtype = value.get("type"), value.get("dtype")
+    name = decode_label(value.get("name"), f"{where}.name")
+    if not isinstance(dtype, str):
+        raise InvalidContent(f"{where}.dtype is not a string")
+    try:
+        if kind == "range":
+            return pd.RangeIndex(0, name=name)
+        parsed = pd.api.types.pandas_dtype(dtype)
+        expected = {"integer": "iu", "datetime": "M", "period": "O"}.get(kind)
+        if expected is None or parsed.kind not in expected:
+            raise TypeError(f"index type {kind!r} with dtype {dtype!r}")
+        index = pd.Index([], dtype=parsed, name=name)
+    except (TypeError, ValueError) as exc:
+        raise InvalidContent(f"{where} cannot be decoded ({exc})") from exc
+    if kind == "period" and not isinstance(index, pd.PeriodIndex):
+        raise InvalidContent(f"{where} is not a period index type")
+    return index
+
+
+def encode_offset(step, name: str = "_index_step"):
+    """The step of an index: None, an int, or a pandas offset (by freqstr)."""
+    if step is None:
+        return None
+    if isinstance(step, Integral) and not isinstance(step, bool):
+        return int(step)
+    from pandas.tseries.frequencies import to_offset
+
+    freqstr = getattr(step, "freqstr", None)
+    if isinstance(freqstr, str) and to_offset(freqstr) == step:
+        return {TYPE_TAG: "offset", "freqstr": freqstr}
+    raise ValueError(f"save_model cannot store {name}={step!r}.")
+
+
+def decode_offset(value, where: str):
+    """The inverse of :func:`encode_offset`."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if not isinstance(value, dict) or value.get(TYPE_TAG) != "offset":
+        raise InvalidContent(f"{where} is not an encoded index step")
+    from pandas.tseries.frequencies import to_offset
+
+    freqstr = value.get("freqstr")
+    if not isinstance(freqstr, str) or len(freqstr) > 64:
+        raise InvalidContent(f"{where}.freqstr is not a short string")
+    try:
+        return to_offset(freqstr)
+    except (TypeError, ValueError) as exc:
+        raise InvalidContent(f"{where} names no pandas frequency ({exc})") from exc
 
 
 # ---------------------------------------------------------------- history

@@ -26,6 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._index import future_index, index_step
 from ._series import future_values, read_series, target_position
+from ._state import Fitted, set_fitted_state
 from ._window import sliding_windows
 
 
@@ -143,6 +144,58 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
         "conformal_fraction": [Interval(Real, 0, 1, closed="left")],
         "freq": [str, None],
     }
+
+    # Every fitted attribute, declared once (see sklstm._state).
+    _fitted_state = (
+        Fitted("estimator_", "estimator"),
+        Fitted("n_features_in_", "int"),
+        Fitted("feature_names_in_", "names", optional=True),
+        Fitted("target_name_", "label"),
+        Fitted("last_window_", "array"),
+        Fitted("calibration_residuals_", "array", optional=True),
+        Fitted("_target_pos", "int"),
+        Fitted("_index_like", "index_like"),
+        Fitted("_index_step", "offset"),
+        Fitted("_index_end", "label", optional=True),
+    )
+
+    def _restore_fitted_state(self, state):
+        """Become the fitted forecaster ``state`` describes (used by load_model).
+
+        Raises ``ValueError`` naming what does not fit together.
+        """
+        set_fitted_state(self, state)
+        n_features = self.n_features_in_
+        if not 0 <= self._target_pos < n_features:
+            raise ValueError(f"_target_pos is outside [0, {n_features})")
+        window = self.last_window_
+        if (
+            window.dtype.kind != "f"
+            or window.ndim != 2
+            or window.shape[1] != n_features
+            or not 1 <= len(window) <= self.window_length
+        ):
+            raise ValueError(
+                f"last_window_ of shape {window.shape} does not hold up to "
+                f"window_length={self.window_length} rows of {n_features} floats"
+            )
+        residuals = getattr(self, "calibration_residuals_", None)
+        if residuals is not None and (
+            residuals.ndim != 2 or residuals.shape[1] != self.horizon
+        ):
+            raise ValueError("calibration_residuals_ does not have horizon columns")
+        indexed = self._index_like is not None
+        if indexed != (self._index_step is not None) or (
+            indexed and not hasattr(self, "_index_end")
+        ):
+            raise ValueError("_index_like, _index_step and _index_end disagree")
+        outputs = getattr(self.estimator_, "n_outputs_", None)
+        expected = self.horizon if self.strategy == "direct" else 1
+        if outputs is not None and outputs != expected:
+            raise ValueError(
+                f"estimator_ has {outputs} outputs; strategy={self.strategy!r} "
+                f"with horizon={self.horizon} needs {expected}"
+            )
 
     def __init__(
         self,

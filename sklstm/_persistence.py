@@ -12,10 +12,13 @@ A model file is one zip archive:
   ``state_dict`` (skorch's ``save_params``; for exact warm-start continuation).
 
 This module is the container; :mod:`sklstm._codec` encodes each value by the
-kind its owner declares. Loading never executes code from the file: the
-manifest is JSON, class names are looked up in an explicit allow-list, a torch
-optimizer class is resolved by attribute lookup in ``torch.optim`` only, and
-tensors are read with ``torch.load(..., weights_only=True)``.
+kind its owner declares, :mod:`sklstm._foreign` declares the fitted state of
+the allowed sklearn classes, and :mod:`sklstm._file_limits` bounds everything
+a file controls before it is used. Loading never executes code from the file:
+the manifest is JSON, class names are looked up in an explicit allow-list, a
+torch optimizer class is resolved by attribute lookup in ``torch.optim`` only,
+functions only in :data:`sklstm._codec.UFUNCS`, and tensors are read with
+``torch.load(..., weights_only=True)``.
 
 Format versions: 2 (current) stores arrays as ``.npy`` members; 1 stored them
 inline in the manifest and named the net's members in a separate ``net``
@@ -24,50 +27,74 @@ entry. Both are read.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 import zipfile
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from . import _file_limits as limits
+from ._archive import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    MANIFEST,
+    Reader,
+    check_header,
+    corrupted,
+    invalid,
+    sha256,
+    write_member,
+)
+from ._atomic_file import write_atomically
 from ._codec import (
+    TYPE_TAG,
     InvalidContent,
     decode_fitted,
     decode_param,
     encode_fitted,
     encode_param,
 )
+from ._forecast import SeriesForecaster
+from ._foreign import FITTED_STATE as _FOREIGN_STATE
+from ._foreign import check_restored as _check_foreign
+from ._foreign import check_role
 from ._regressor import LSTMRegressor
-from ._state import get_fitted_state
 from ._window import SlidingWindowTransformer
-
-FORMAT_NAME = "sklstm"
-FORMAT_VERSION = 2
-MANIFEST = "manifest.json"
 
 # The only classes a model file may name, with the prefix of their members;
 # nothing else is ever instantiated.
 _ALLOWED_CLASSES = {
     "LSTMRegressor": (LSTMRegressor, "regressor"),
     "SlidingWindowTransformer": (SlidingWindowTransformer, "window"),
+    "SeriesForecaster": (SeriesForecaster, "forecaster"),
     "Pipeline": (Pipeline, "pipeline"),
+    **{cls.__name__: (cls, cls.__name__.lower()) for cls in _FOREIGN_STATE},
 }
 _SUPPORTED = (
-    "a fitted sklstm.LSTMRegressor, a fitted sklstm.SlidingWindowTransformer, "
-    "or a fitted sklearn.pipeline.Pipeline whose steps are only these two classes"
+    "fitted sklstm estimators (LSTMRegressor, SlidingWindowTransformer, "
+    "SeriesForecaster), sklearn's Pipeline and TransformedTargetRegressor, "
+    "FunctionTransformer of an allowed numpy function, and the scalers "
+    "StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler, nested in any "
+    "combination"
 )
-_MAX_MANIFEST_BYTES = 512 * 2**20
+_MAX_STEPS = 64
+# Errors a hostile manifest can still provoke deep inside sklearn, skorch or
+# torch; load_model turns them into its ValueError.
+_REBUILD_ERRORS = (
+    TypeError,
+    AttributeError,
+    LookupError,
+    RuntimeError,
+    ArithmeticError,
+    RecursionError,
+)
 
 
-def save_model(
-    estimator: LSTMRegressor | SlidingWindowTransformer | Pipeline,
-    path: str | os.PathLike,
-) -> None:
+def save_model(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     """Save a fitted sklstm model to a file that loads without running code.
 
     The file is a zip archive holding a JSON manifest (hyperparameters,
@@ -80,25 +107,35 @@ def save_model(
 
     Parameters
     ----------
-    estimator : LSTMRegressor, SlidingWindowTransformer or Pipeline
-        A fitted :class:`~sklstm.LSTMRegressor`, a fitted
-        :class:`~sklstm.SlidingWindowTransformer`, or a fitted
-        :class:`~sklearn.pipeline.Pipeline` whose steps are only these two
-        classes.
+    estimator : estimator instance
+        A fitted :class:`~sklstm.LSTMRegressor`,
+        :class:`~sklstm.SlidingWindowTransformer` or
+        :class:`~sklstm.SeriesForecaster`, or a fitted
+        :class:`~sklearn.pipeline.Pipeline` or
+        :class:`~sklearn.compose.TransformedTargetRegressor` built only of
+        these, ``StandardScaler``, ``MinMaxScaler``, ``MaxAbsScaler``,
+        ``RobustScaler`` and ``FunctionTransformer`` whose ``func`` and
+        ``inverse_func`` are None or one of ``np.log``, ``np.exp``,
+        ``np.log1p``, ``np.expm1``, ``np.sqrt``, ``np.square``.
     path : str or path-like
         Where to write the file (for example ``"model.sklstm"``). An existing
-        file is replaced atomically.
+        file is replaced atomically and keeps its permissions; a new one gets
+        the umask's default. A symbolic link is written through (its target
+        is replaced, the link stays).
 
     Raises
     ------
     TypeError
-        If ``estimator`` is not one of the supported classes.
+        If ``estimator`` (or a part of it) is not one of the supported classes.
     sklearn.exceptions.NotFittedError
         If the estimator (or a step of the pipeline) is not fitted.
     ValueError
         If a hyperparameter cannot be stored safely: ``callbacks`` (arbitrary
-        code), or an ``optimizer`` class that is not part of ``torch.optim``.
-        Use pickle or joblib for such models (and load only trusted files).
+        code), a function other than the allowed numpy ones, or an
+        ``optimizer`` class that is not part of ``torch.optim``. Use pickle
+        or joblib for such models (and load only trusted files).
+    OSError
+        If the file cannot be written; the message names ``path``.
 
     See Also
     --------
@@ -108,9 +145,16 @@ def save_model(
     -----
     A ``random_state`` given as a ``RandomState`` instance is stored as None
     (recorded in the manifest's notes); the seed drawn from it during ``fit``
-    is stored, so predictions and warm-start training are unaffected. The
-    per-batch records of ``net_.history`` are not stored; its per-epoch rows
-    are.
+    is stored, so predictions and warm-start training are unaffected. So is
+    a ``Pipeline``'s ``memory`` (a cache directory is a path of this machine).
+    The per-batch records of ``net_.history`` are not stored; its per-epoch
+    rows are. An estimator given as a hyperparameter (the ``regressor`` of a
+    ``TransformedTargetRegressor``) is stored unfitted: only its fitted copy
+    (``regressor_``) is used for predictions.
+
+    The file is written to ``<path>.<random>.tmp`` next to ``path`` and then
+    renamed; the temporary file is removed on every error, Ctrl-C included.
+    Only a process killed outright can leave one behind (delete it).
 
     Examples
     --------
@@ -139,41 +183,46 @@ def save_model(
         "estimator_classes": _class_names(component),
         "estimator": component,
         "members": {
-            name: {"sha256": _sha256(data), "size": len(data)}
+            name: {"sha256": sha256(data), "size": len(data)}
             for name, data in writer.members.items()
         },
         "notes": notes,
     }
     manifest_bytes = json.dumps(manifest, indent=1, allow_nan=False).encode("utf-8")
 
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp_path = tempfile.mkstemp(prefix=".sklstm-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zf:
-                _write_member(zf, MANIFEST, manifest_bytes)
-                for name, data in writer.members.items():
-                    _write_member(zf, name, data)
-        os.replace(tmp_path, path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.unlink(tmp_path)
-        raise
+    def write(handle):
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zf:
+            write_member(zf, MANIFEST, manifest_bytes)
+            for name, data in writer.members.items():
+                write_member(zf, name, data)
+
+    write_atomically(path, write)
 
 
-def load_model(
-    path: str | os.PathLike,
-) -> LSTMRegressor | SlidingWindowTransformer | Pipeline:
+def load_model(path: str | os.PathLike) -> BaseEstimator:
     """Load a model written by :func:`save_model`, without executing any code.
 
-    Only the classes :class:`~sklstm.LSTMRegressor`,
-    :class:`~sklstm.SlidingWindowTransformer` and
-    :class:`~sklearn.pipeline.Pipeline` are ever instantiated; arrays are
-    read with ``np.load(..., allow_pickle=False)`` and weights with
+    Only the classes :func:`save_model` accepts are ever instantiated; arrays
+    are read with ``np.load(..., allow_pickle=False)`` and weights with
     ``torch.load(..., weights_only=True, map_location="cpu")``, each after
     its SHA-256 has been checked against the manifest. Files of format
     version 1 (sklstm before the ``.npy`` members) load too.
+
+    The whole manifest is checked before anything is built from it, so that
+    a hostile file fails in milliseconds: its size, JSON depth, string and
+    list lengths; every member's size (manifest, zip header and inflated
+    bytes must agree; members are inflated in a stream that stops at the
+    recorded size); hyperparameters (sklearn's parameter validation, plus the
+    network they describe must fit the weights in the file); fitted values
+    (scales and means finite, scales positive; NaN in loss curves and
+    ``validation_scores_`` is legitimate and kept); and consistency (array
+    shapes against ``n_features_in_`` and ``n_outputs_``, nested estimators
+    able to do their part).
+
+    Hyperparameters that would configure code or this machine are refused:
+    ``callbacks`` must be None (skorch callbacks are code) and a
+    ``Pipeline``'s ``memory`` must be None (a cache directory is a file
+    path). ``verbose`` is kept.
 
     Parameters
     ----------
@@ -182,7 +231,7 @@ def load_model(
 
     Returns
     -------
-    estimator : LSTMRegressor, SlidingWindowTransformer or Pipeline
+    estimator : estimator instance
         The fitted estimator: same hyperparameters, same fitted attributes
         (``loss_curve_``, ``n_iter_``, ``next_index_``, ...) and bit-identical
         predictions. ``net_.history`` holds the per-epoch rows of the saved
@@ -193,12 +242,15 @@ def load_model(
 
     Raises
     ------
+    FileNotFoundError
+        If there is no file at ``path``.
     ValueError
-        If the file is not a valid sklstm model file (not a zip archive,
-        truncated or corrupted), was written by a newer sklstm, names a class
-        that is not allowed, has a member whose SHA-256 does not match the
-        manifest (tampered or corrupted), lacks a member, or holds weights
-        that cannot be loaded with ``weights_only=True``.
+        For every problem with the file, naming it: not a zip archive,
+        truncated or corrupted, written by a newer sklstm, a class that is not
+        allowed, a member whose SHA-256 or size does not match the manifest
+        (tampered or corrupted), a missing member, weights that cannot be
+        loaded with ``weights_only=True``, sizes beyond the bounds above, or
+        values that do not fit together.
 
     Warns
     -----
@@ -228,19 +280,25 @@ def load_model(
     try:
         zf = zipfile.ZipFile(path, "r")
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise _corrupted(path, exc) from exc
+        raise corrupted(path, exc) from exc
     with zf:
-        reader = _Reader(zf, path)
+        reader = Reader(zf, path)
         manifest = reader.manifest()
-        reader.version = _check_header(manifest, path)
+        reader.version = check_header(manifest, path)
         members = manifest.get("members")
         if not isinstance(members, dict):
-            raise _invalid(path, "the manifest has no 'members' table")
+            raise invalid(path, "the manifest has no 'members' table")
         reader.declared = members
         try:
             return _decode_component(manifest.get("estimator"), reader, "estimator")
-        except InvalidContent as exc:
-            raise _invalid(path, str(exc)) from exc
+        except (InvalidContent, limits.LimitExceeded) as exc:
+            raise invalid(path, str(exc)) from exc
+        except _REBUILD_ERRORS as exc:
+            raise invalid(
+                path,
+                f"its contents cannot be rebuilt into an estimator "
+                f"({type(exc).__name__}: {str(exc)[:200]})",
+            ) from exc
 
 
 # ---------------------------------------------------------------- encoding
@@ -267,7 +325,11 @@ class _Writer:
         return add
 
 
-def _encode_component(estimator, writer, notes, *, where):
+def _fitted_rows(cls):
+    return _FOREIGN_STATE.get(cls) or cls._fitted_state
+
+
+def _encode_component(estimator, writer, notes, *, where, fitted=True):
     entry = _ALLOWED_CLASSES.get(type(estimator).__name__)
     if entry is None or entry[0] is not type(estimator):
         raise TypeError(
@@ -276,64 +338,67 @@ def _encode_component(estimator, writer, notes, *, where):
             f"for other estimators (and load only files you trust)."
         )
     cls, short = entry
-    if cls is Pipeline:
-        return _encode_pipeline(estimator, writer, notes, where=where)
-    check_is_fitted(estimator, [f.name for f in cls._fitted_state if not f.optional])
     name = cls.__name__
-    params = {
-        key: encode_param(value, key, name, notes, where)
-        for key, value in estimator.get_params(deep=False).items()
+    params = estimator.get_params(deep=False)
+    component = {"class": name}
+    if cls is Pipeline:
+        component["steps"] = [
+            [
+                str(step_name),
+                _encode_component(
+                    step, writer, notes, where=f"{where}.steps[{i}]", fitted=fitted
+                ),
+            ]
+            for i, (step_name, step) in enumerate(params.pop("steps"))
+        ]
+        if params.get("memory") is not None:
+            notes.append(f"{where}: memory (a cache location) is stored as None.")
+            params["memory"] = None
+    component["params"] = {
+        key: _encode_param(value, key, name, writer, notes, where)
+        for key, value in params.items()
     }
+    if cls is Pipeline or not fitted:
+        return component
+    rows = _fitted_rows(cls)
+    required = [f.name for f in rows if not f.optional]
+    check_is_fitted(estimator, required or None)
     add_member = writer.adder(writer.prefix(short))
-    kinds = {f.name: f.kind for f in cls._fitted_state}
-    attributes = {
-        key: encode_fitted(kinds[key], value, key, add_member)
-        for key, value in get_fitted_state(estimator).items()
-    }
-    return {"class": name, "params": params, "attributes": attributes}
-
-
-def _encode_pipeline(pipe, writer, notes, *, where):
-    params = pipe.get_params(deep=False)
-    steps = params.pop("steps")
-    encoded_steps = []
-    for i, (name, step) in enumerate(steps):
-        if type(step) not in (LSTMRegressor, SlidingWindowTransformer):
-            raise TypeError(
-                f"save_model supports {_SUPPORTED}; step {name!r} of the "
-                f"Pipeline is {_describe(step)}. Use pickle or joblib for other "
-                f"pipelines (and load only files you trust)."
+    attributes = {}
+    for field in rows:
+        if not hasattr(estimator, field.name):
+            continue
+        value = getattr(estimator, field.name)
+        if field.kind == "estimator":
+            attributes[field.name] = _encode_component(
+                value, writer, notes, where=f"{where}.{field.name}"
             )
-        step_where = f"{where}.steps[{i}]"
-        encoded_steps.append(
-            [str(name), _encode_component(step, writer, notes, where=step_where)]
+        else:
+            attributes[field.name] = encode_fitted(
+                field.kind, value, field.name, add_member
+            )
+    component["attributes"] = attributes
+    return component
+
+
+def _encode_param(value, key, owner, writer, notes, where):
+    if isinstance(value, BaseEstimator):
+        # A template (TransformedTargetRegressor.regressor): its fitted copy
+        # is an attribute; the template itself is stored unfitted.
+        nested = _encode_component(
+            value, writer, notes, where=f"{where}.params.{key}", fitted=False
         )
-    return {
-        "class": "Pipeline",
-        "params": {
-            key: encode_param(value, key, "Pipeline", notes, where)
-            for key, value in params.items()
-        },
-        "steps": encoded_steps,
-    }
-
-
-def _write_member(zf, name, data):
-    # A fixed timestamp: saving the same model twice gives the same bytes.
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    zf.writestr(info, data)
-
-
-def _sha256(data):
-    return hashlib.sha256(data).hexdigest()
+        return {TYPE_TAG: "estimator", "component": nested}
+    return encode_param(value, key, owner, notes, where)
 
 
 def _class_names(component):
     names = [component["class"]]
     for _, step in component.get("steps", []):
         names.extend(_class_names(step))
+    for value in component.get("attributes", {}).values():
+        if isinstance(value, dict) and "class" in value:
+            names.extend(_class_names(value))
     return names
 
 
@@ -359,127 +424,112 @@ def _describe(obj):
 # ---------------------------------------------------------------- decoding
 
 
-def _corrupted(path, exc=None):
-    detail = f" ({type(exc).__name__}: {exc})" if exc is not None else ""
-    return ValueError(
-        f"{path!r} is not a valid sklstm model file: it is not a readable zip "
-        f"archive, or it is truncated or corrupted{detail}. Save the model "
-        f"again with sklstm.save_model."
-    )
-
-
-def _invalid(path, problem):
-    return ValueError(
-        f"{path!r} is not a valid sklstm model file: {problem}. Save the model "
-        f"again with sklstm.save_model."
-    )
-
-
-class _Reader:
-    """Reads members of an open model archive, checking their checksums."""
-
-    def __init__(self, zf, path):
-        self.zf = zf
-        self.path = path
-        self.declared: dict = {}
-        self.version = FORMAT_VERSION
-
-    def _raw(self, name, *, max_bytes=None):
-        try:
-            info = self.zf.getinfo(name)
-        except KeyError:
-            raise _invalid(
-                self.path, f"the member {name!r} is missing from the archive"
-            ) from None
-        if max_bytes is not None and info.file_size > max_bytes:
-            raise _invalid(self.path, f"the member {name!r} is implausibly large")
-        try:
-            return self.zf.read(info)
-        except Exception as exc:  # BadZipFile (CRC), EOFError, zlib.error, ...
-            raise _corrupted(self.path, exc) from exc
-
-    def manifest(self):
-        data = self._raw(MANIFEST, max_bytes=_MAX_MANIFEST_BYTES)
-        try:
-            manifest = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise _invalid(self.path, f"{MANIFEST} is not valid JSON ({exc})") from exc
-        if not isinstance(manifest, dict):
-            raise _invalid(self.path, f"{MANIFEST} is not a JSON object")
-        return manifest
-
-    def member(self, name):
-        if not isinstance(name, str):
-            raise _invalid(self.path, f"a member name is not a string: {name!r}")
-        entry = self.declared.get(name)
-        if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
-            raise _invalid(
-                self.path, f"the member {name!r} has no SHA-256 in the manifest"
-            )
-        data = self._raw(name)
-        if _sha256(data) != entry["sha256"].lower():
-            raise ValueError(
-                f"The member {name!r} of {self.path!r} does not match the "
-                f"SHA-256 recorded in its manifest: the file was tampered with "
-                f"or corrupted. Do not use it; save the model again with "
-                f"sklstm.save_model."
-            )
-        return data
-
-
-def _check_header(manifest, path):
-    name = manifest.get("format")
-    if name != FORMAT_NAME:
-        raise _invalid(
-            path, f"the manifest names the format {name!r}, expected {FORMAT_NAME!r}"
-        )
-    version = manifest.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _invalid(path, f"format_version {version!r} is not a positive integer")
-    if version > FORMAT_VERSION:
-        from . import __version__
-
-        written_by = manifest.get("sklstm_version", "a newer version")
-        raise ValueError(
-            f"{path!r} has format_version {version}, written by a newer sklstm "
-            f"({written_by}); this sklstm ({__version__}) reads format_version "
-            f"{FORMAT_VERSION} and older. Upgrade sklstm to load it."
-        )
-    return version
-
-
-def _decode_component(component, reader, where):
+def _decode_component(component, reader, where, *, fitted=True):
     if not isinstance(component, dict):
         raise InvalidContent(f"{where} is not a JSON object")
     class_name = component.get("class")
     if not isinstance(class_name, str) or class_name not in _ALLOWED_CLASSES:
         raise InvalidContent(
-            f"{where} names the class {class_name!r}, which is not one of the "
+            f"{where} names the class {class_name!r:.80}, which is not one of the "
             f"classes a model file may hold ({', '.join(sorted(_ALLOWED_CLASSES))})"
         )
     cls = _ALLOWED_CLASSES[class_name][0]
     if cls is Pipeline:
-        return _decode_pipeline(component, reader, where)
-    est = _construct(cls, _decode_params(component, where), where)
+        return _decode_pipeline(component, reader, where, fitted=fitted)
+    est = _construct(cls, _decode_params(component, reader, where), where)
+    if not fitted:
+        return est
     attributes = component.get("attributes")
     if not isinstance(attributes, dict):
         raise InvalidContent(f"{where} has no fitted attributes")
-    if reader.version == 1 and any(f.kind == "net" for f in cls._fitted_state):
+    rows = _fitted_rows(cls)
+    if reader.version == 1 and any(f.kind == "net" for f in rows):
         attributes = _v1_net_as_attribute(component, attributes, where)
     state = {}
-    for field in cls._fitted_state:
+    for field in rows:
         if field.name not in attributes:
             if field.optional:
                 continue
             raise InvalidContent(f"{where}.{field.name} is missing")
-        state[field.name] = decode_fitted(
-            field.kind, attributes[field.name], f"{where}.{field.name}", reader.member
-        )
+        value, field_where = attributes[field.name], f"{where}.{field.name}"
+        if field.kind == "estimator":
+            state[field.name] = _decode_component(value, reader, field_where)
+        else:
+            state[field.name] = decode_fitted(
+                field.kind, value, field_where, reader.member
+            )
+    _check_state(state, where)
+    if cls is LSTMRegressor:
+        _check_network(est, state, where)
     try:
-        est._restore_fitted_state(state)
+        _restore(est, state)
     except ValueError as exc:
         raise InvalidContent(f"{where}: {exc}") from exc
     return est
+
+
+def _check_state(state, where):
+    """Checks that hold for every class: values, feature names, roles."""
+    limits.check_fitted_values(state, where)
+    n_features = state.get("n_features_in_")
+    if n_features is not None:
+        limits.check_dimension(n_features, "n_features_in_", where)
+    names = state.get("feature_names_in_")
+    if names is not None and len(names) != n_features:
+        raise InvalidContent(
+            f"{where}.feature_names_in_ has {len(names)} names for "
+            f"n_features_in_={n_features}"
+        )
+    if "n_outputs_" in state:
+        limits.check_dimension(state["n_outputs_"], "n_outputs_", where)
+    if state.get("_n_input_dims", 3) not in (2, 3):
+        raise InvalidContent(f"{where}._n_input_dims is neither 2 nor 3")
+
+
+def _restore(est, state):
+    if type(est) in _FOREIGN_STATE:
+        for name, value in state.items():
+            setattr(est, name, value)
+        _check_foreign(est)
+        return
+    for name, value in state.items():
+        if isinstance(value, BaseEstimator):
+            check_role(type(est).__name__, name, value)
+    est._restore_fitted_state(state)
+
+
+def _check_network(est, state, where):
+    """The hyperparameters must describe exactly the weights in the file.
+
+    Runs after the members are read (bounded by their recorded sizes) and
+    before any network is built: a file that claims ``hidden_size=20000``
+    next to a few KB of weights fails here, not in a 6 GB allocation.
+    """
+    from ._net import _load_tensors
+
+    n_features = state["n_features_in_"] if state["_n_input_dims"] == 3 else 1
+    try:
+        est._check_parameter_combinations(n_features)
+        weights = _load_tensors(state["net_"].module, "network weights")
+    except ValueError as exc:
+        raise InvalidContent(f"{where}: {exc}") from exc
+    if not isinstance(weights, dict) or not all(
+        isinstance(k, str) and hasattr(v, "numel") for k, v in weights.items()
+    ):
+        raise InvalidContent(f"{where}: the network weights are not a state_dict")
+    try:
+        limits.check_weight_count(
+            sum(int(v.numel()) for v in weights.values()),
+            cell=est.cell,
+            hidden_size=est.hidden_size,
+            num_layers=est.num_layers,
+            bidirectional=est.bidirectional,
+            head_size=est.head_size,
+            n_features=n_features,
+            n_outputs=state["n_outputs_"],
+        )
+    except limits.LimitExceeded as exc:
+        raise InvalidContent(f"{where}: {exc}") from exc
 
 
 def _v1_net_as_attribute(component, attributes, where):
@@ -503,37 +553,58 @@ def _construct(cls, params, where):
         raise InvalidContent(
             f"{where} has parameters {cls.__name__} rejects ({exc})"
         ) from exc
-    if hasattr(cls, "_parameter_constraints"):
-        try:
-            est._validate_params()
-        except (TypeError, ValueError) as exc:
-            raise InvalidContent(f"{where} has invalid parameters ({exc})") from exc
+    try:
+        est._validate_params()
+    except (TypeError, ValueError) as exc:
+        raise InvalidContent(f"{where} has invalid parameters ({exc})") from exc
     return est
 
 
-def _decode_params(component, where):
+# Hyperparameters that configure code or this machine: never from a file.
+_REFUSED_PARAMS = {
+    "callbacks": "skorch callbacks are code",
+    "memory": "a cache directory is a file path of the machine that saved it",
+}
+
+
+def _decode_params(component, reader, where):
     params = component.get("params")
     if not isinstance(params, dict):
         raise InvalidContent(f"{where} has no parameters")
-    return {
-        key: decode_param(value, f"{where}.params.{key}")
-        for key, value in params.items()
-    }
+    decoded = {}
+    for key, value in params.items():
+        key_where = f"{where}.params.{key}"
+        if isinstance(value, dict) and value.get(TYPE_TAG) == "estimator":
+            decoded[key] = _decode_component(
+                value.get("component"), reader, key_where, fitted=False
+            )
+            continue
+        decoded[key] = decode_param(value, key_where)
+        if key in _REFUSED_PARAMS and decoded[key] is not None:
+            raise InvalidContent(
+                f"{key_where} is {value!r:.80}, but a model file never sets it "
+                f"({_REFUSED_PARAMS[key]}); it must be None"
+            )
+        limits.check_int_param(key, decoded[key], where)
+    return decoded
 
 
-def _decode_pipeline(component, reader, where):
+def _decode_pipeline(component, reader, where, *, fitted):
     steps = component.get("steps")
-    if not isinstance(steps, list) or not steps:
-        raise InvalidContent(f"{where} has no list of steps")
+    if not isinstance(steps, list) or not 1 <= len(steps) <= _MAX_STEPS:
+        raise InvalidContent(f"{where} has no list of 1 to {_MAX_STEPS} steps")
     decoded = []
     for i, item in enumerate(steps):
+        step_where = f"{where}.steps[{i}]"
         if not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], str):
-            raise InvalidContent(f"{where}.steps[{i}] is not a [name, estimator] pair")
-        step = _decode_component(item[1], reader, f"{where}.steps[{i}]")
+            raise InvalidContent(f"{step_where} is not a [name, estimator] pair")
+        step = _decode_component(item[1], reader, step_where, fitted=fitted)
         if isinstance(step, Pipeline):
-            raise InvalidContent(f"{where}.steps[{i}] is a nested Pipeline")
+            raise InvalidContent(f"{step_where} is a nested Pipeline")
+        if i < len(steps) - 1 and not hasattr(step, "transform"):
+            raise InvalidContent(f"{step_where} is not a transformer")
         decoded.append((item[0], step))
-    params = _decode_params(component, where)
+    params = _decode_params(component, reader, where)
     params.pop("steps", None)
     return _construct(Pipeline, {"steps": decoded, **params}, where)
 

@@ -15,11 +15,29 @@ from typing import Any
 #: The kinds of fitted value a model file can hold.
 #:
 #: ``"int"``, ``"bool"``, ``"str"``: a Python scalar; ``"floats"``: a list of
-#: floats (a loss curve); ``"array"``: a numeric ndarray; ``"names"``: an
-#: object ndarray of str (``feature_names_in_``); ``"label"``: one pandas
-#: index label or None (``next_index_``); ``"net"``: a skorch net (weights,
-#: optimizer state and per-epoch history).
-KINDS = ("int", "bool", "str", "floats", "array", "names", "label", "net")
+#: floats (a loss curve); ``"array"``: a numeric ndarray (or numpy scalar);
+#: ``"array_or_none"``: the same or None (``StandardScaler.mean_``);
+#: ``"names"``: an object ndarray of str (``feature_names_in_``); ``"label"``:
+#: one pandas index label, str or None (``next_index_``); ``"net"``: a skorch
+#: net (weights, optimizer state and per-epoch history); ``"estimator"``: a
+#: fitted estimator of an allowed class (``SeriesForecaster.estimator_``);
+#: ``"index_like"``: an empty pandas index standing for the type and name of
+#: the fitted index, or None; ``"offset"``: an index step (pandas offset, int
+#: or None).
+KINDS = (
+    "int",
+    "bool",
+    "str",
+    "floats",
+    "array",
+    "array_or_none",
+    "names",
+    "label",
+    "net",
+    "estimator",
+    "index_like",
+    "offset",
+)
 
 
 @dataclass(frozen=True)
