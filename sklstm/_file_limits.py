@@ -5,9 +5,9 @@ then fail with a ``ValueError``. Every number the file controls is bounded
 here before anything is allocated from it: the manifest's size, JSON nesting
 depth, string and list lengths; each member's size (the manifest, the zip
 header and the bytes actually inflated must agree, read in a stream that stops
-at the recorded size); the network the hyperparameters describe (its
-parameter count must equal the weights the file really holds); and the fitted
-values that predictions divide or shift by (finite, scales > 0).
+at the recorded size); and the fitted values that predictions divide or shift
+by (finite, scales > 0). The network the hyperparameters describe is compared
+with the weights the file really holds in ``sklstm._persistence``.
 """
 
 from __future__ import annotations
@@ -168,68 +168,6 @@ def check_int_param(key: str, value, where: str) -> None:
         raise LimitExceeded(f"{where}.params.{key}={value} exceeds {bound}")
 
 
-# --------------------------------------------------------------- network
-
-
-def parameter_count(
-    *,
-    cell: str,
-    hidden_size: int,
-    num_layers: int,
-    bidirectional: bool,
-    head_size: int | None,
-    n_features: int,
-    n_outputs: int,
-) -> tuple[int, int]:
-    """Weights and tensors of :class:`~sklstm._module.SequenceRegressorModule`.
-
-    Closed form (no loop over layers: ``num_layers`` comes from the file).
-    An LSTM layer has 4 gates, a GRU layer 3, each with an input and a
-    recurrent matrix and two biases, per direction.
-
-    Examples
-    --------
-    >>> parameter_count(cell="lstm", hidden_size=4, num_layers=1,
-    ...                 bidirectional=False, head_size=None, n_features=2,
-    ...                 n_outputs=1)
-    (133, 6)
-    """
-    gates = 4 if cell == "lstm" else 3
-    dirs = 2 if bidirectional else 1
-
-    def per_direction(inputs):
-        return gates * hidden_size * (inputs + hidden_size + 2)
-
-    count = dirs * per_direction(n_features)
-    count += (num_layers - 1) * dirs * per_direction(dirs * hidden_size)
-    tensors = 4 * num_layers * dirs + 2
-    features = dirs * hidden_size
-    if head_size:
-        count += features * head_size + head_size
-        features = head_size
-        tensors += 2
-    count += features * n_outputs + n_outputs
-    return count, tensors
-
-
-def check_weight_count(n_weights: int, **architecture) -> None:
-    """The hyperparameters must describe exactly the weights the file holds.
-
-    ``n_weights`` is counted from the tensors of the (safely loaded) weights
-    member, before any network is built: a file that claims
-    ``hidden_size=20000`` next to 4 KB of weights is refused here, in
-    milliseconds, instead of allocating 6 GB for a network to load them into.
-    """
-    count, _ = parameter_count(**architecture)
-    if count != n_weights:
-        described = ", ".join(f"{k}={v}" for k, v in architecture.items())
-        raise LimitExceeded(
-            f"the network weights do not match the architecture its "
-            f"hyperparameters describe ({described}: {count} weights; the "
-            f"weights member holds {n_weights})"
-        )
-
-
 # ---------------------------------------------------------------- values
 
 
@@ -263,3 +201,65 @@ def check_dimension(value, name: str, where: str) -> int:
 def plausible_size(value) -> bool:
     """A member size from the manifest: an int in [0, 1 TiB)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**40
+
+
+# ---------------------------------------------------------- fitted state
+
+
+def check_state(state, where):
+    """Checks that hold for every class: values, feature names, roles."""
+    check_fitted_values(state, where)
+    n_features = state.get("n_features_in_")
+    if n_features is not None:
+        check_dimension(n_features, "n_features_in_", where)
+    names = state.get("feature_names_in_")
+    if names is not None and len(names) != n_features:
+        raise LimitExceeded(
+            f"{where}.feature_names_in_ has {len(names)} names for "
+            f"n_features_in_={n_features}"
+        )
+    if "n_outputs_" in state:
+        check_dimension(state["n_outputs_"], "n_outputs_", where)
+    if state.get("_n_input_dims", 3) not in (2, 3):
+        raise LimitExceeded(f"{where}._n_input_dims is neither 2 nor 3")
+
+
+def check_network(est, state, where):
+    """The hyperparameters must describe exactly the weights in the file.
+
+    Runs after the members are read (bounded by their recorded sizes) and
+    before any network is built: a file that claims ``hidden_size=20000``
+    next to a few KB of weights fails here (the expected shapes come from a
+    module built on torch's storage-free "meta" device), not in a 6 GB
+    allocation.
+    """
+    from ._net import _load_tensors, expected_weight_shapes
+
+    n_features = state["n_features_in_"] if state["_n_input_dims"] == 3 else 1
+    try:
+        est._check_parameter_combinations(n_features)
+        weights = _load_tensors(state["net_"].module, "network weights")
+    except ValueError as exc:
+        raise LimitExceeded(f"{where}: {exc}") from exc
+    if not isinstance(weights, dict) or not all(
+        isinstance(k, str) and hasattr(v, "shape") for k, v in weights.items()
+    ):
+        raise LimitExceeded(f"{where}: the network weights are not a state_dict")
+    # Every layer holds at least one tensor: bounds the loop that builds them.
+    if est.num_layers > len(weights):
+        raise LimitExceeded(
+            f"{where}: the network weights do not match the architecture its "
+            f"hyperparameters describe (num_layers={est.num_layers}, but the "
+            f"weights hold {len(weights)} tensors)"
+        )
+    expected = expected_weight_shapes(est, n_features, state)
+    found = {name: tuple(tensor.shape) for name, tensor in weights.items()}
+    if expected != found:
+        differing = sorted(set(expected) ^ set(found)) or [
+            name for name in expected if expected[name] != found[name]
+        ]
+        raise LimitExceeded(
+            f"{where}: the network weights do not match the architecture its "
+            f"hyperparameters describe (first difference: {differing[0]!r}, "
+            f"expected {expected.get(differing[0])}, found {found.get(differing[0])})"
+        )

@@ -543,3 +543,21 @@ def _load_tensors(data: bytes, what: str):
             f"The file may be malicious or was not written by sklstm.save_model; "
             f"do not load it by other means"
         ) from exc
+
+
+def expected_weight_shapes(est, n_features: int, state: dict) -> dict:
+    """Name -> shape of the weights the hyperparameters of ``est`` describe.
+
+    The module is built on torch's "meta" device: no storage is allocated,
+    so a file claiming ``hidden_size=20000`` costs nothing to check. ``state``
+    holds the fitted attributes read from the file (``n_outputs_``, ...),
+    which the module's arguments may need before ``est`` is restored.
+    """
+    shim = copy.copy(est)
+    shim.__dict__.update({k: v for k, v in state.items() if k != "net_"})
+    kwargs = module_kwargs(shim, n_features)
+    module_class = kwargs.pop("module")
+    arguments = {k[len("module__") :]: v for k, v in kwargs.items()}
+    with torch.device("meta"):
+        module = module_class(**arguments)
+    return {name: tuple(t.shape) for name, t in module.state_dict().items()}

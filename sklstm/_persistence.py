@@ -458,32 +458,14 @@ def _decode_component(component, reader, where, *, fitted=True):
             state[field.name] = decode_fitted(
                 field.kind, value, field_where, reader.member
             )
-    _check_state(state, where)
+    limits.check_state(state, where)
     if cls is LSTMRegressor:
-        _check_network(est, state, where)
+        limits.check_network(est, state, where)
     try:
         _restore(est, state)
     except ValueError as exc:
         raise InvalidContent(f"{where}: {exc}") from exc
     return est
-
-
-def _check_state(state, where):
-    """Checks that hold for every class: values, feature names, roles."""
-    limits.check_fitted_values(state, where)
-    n_features = state.get("n_features_in_")
-    if n_features is not None:
-        limits.check_dimension(n_features, "n_features_in_", where)
-    names = state.get("feature_names_in_")
-    if names is not None and len(names) != n_features:
-        raise InvalidContent(
-            f"{where}.feature_names_in_ has {len(names)} names for "
-            f"n_features_in_={n_features}"
-        )
-    if "n_outputs_" in state:
-        limits.check_dimension(state["n_outputs_"], "n_outputs_", where)
-    if state.get("_n_input_dims", 3) not in (2, 3):
-        raise InvalidContent(f"{where}._n_input_dims is neither 2 nor 3")
 
 
 def _restore(est, state):
@@ -496,40 +478,6 @@ def _restore(est, state):
         if isinstance(value, BaseEstimator):
             check_role(type(est).__name__, name, value)
     est._restore_fitted_state(state)
-
-
-def _check_network(est, state, where):
-    """The hyperparameters must describe exactly the weights in the file.
-
-    Runs after the members are read (bounded by their recorded sizes) and
-    before any network is built: a file that claims ``hidden_size=20000``
-    next to a few KB of weights fails here, not in a 6 GB allocation.
-    """
-    from ._net import _load_tensors
-
-    n_features = state["n_features_in_"] if state["_n_input_dims"] == 3 else 1
-    try:
-        est._check_parameter_combinations(n_features)
-        weights = _load_tensors(state["net_"].module, "network weights")
-    except ValueError as exc:
-        raise InvalidContent(f"{where}: {exc}") from exc
-    if not isinstance(weights, dict) or not all(
-        isinstance(k, str) and hasattr(v, "numel") for k, v in weights.items()
-    ):
-        raise InvalidContent(f"{where}: the network weights are not a state_dict")
-    try:
-        limits.check_weight_count(
-            sum(int(v.numel()) for v in weights.values()),
-            cell=est.cell,
-            hidden_size=est.hidden_size,
-            num_layers=est.num_layers,
-            bidirectional=est.bidirectional,
-            head_size=est.head_size,
-            n_features=n_features,
-            n_outputs=state["n_outputs_"],
-        )
-    except limits.LimitExceeded as exc:
-        raise InvalidContent(f"{where}: {exc}") from exc
 
 
 def _v1_net_as_attribute(component, attributes, where):
