@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils.validation import _check_feature_names, validate_data
 
+from ._lags import as_sequences
+
 # Rows per chunk are chosen so that one chunk holds about this many values.
 _CHUNK_VALUES = 1 << 20
 # Input up to this many values is checked for finiteness on Python floats.
@@ -43,7 +45,8 @@ def check_sequences(estimator, X, *, reset: bool, y="no_validation", **y_params)
         Receives ``n_features_in_`` / ``feature_names_in_`` when ``reset``.
     X : array-like of shape (n_samples, n_timesteps) or \
 (n_samples, n_timesteps, n_features)
-        Sequences; 2-D means one feature per step.
+        Sequences; 2-D means one feature per step (unless its columns are
+        named lags: see ``_lags``).
     reset : bool
         True in ``fit`` (record the input layout), False afterwards (compare).
     y : array-like or "no_validation"
@@ -91,10 +94,11 @@ def check_sequences(estimator, X, *, reset: bool, y="no_validation", **y_params)
         ensure_all_finite="allow-nan",
         **y_params,
     )
+    # Named lag matrices (skforecast's lag_1..lag_k) become oldest-first steps.
     if isinstance(y, str) and y == "no_validation":
-        return out[:, :, None]
+        return as_sequences(estimator, out)
     X2, y = out
-    return X2[:, :, None], y
+    return as_sequences(estimator, X2), y
 
 
 def input_ndim(X) -> int:
