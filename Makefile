@@ -4,9 +4,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.sklstm-installed
+# sktime and skforecast cap pandas below 3: their integration tests get an
+# environment of their own (pandas 2.x), the rest of the suite runs in .venv.
+INTEGRATION_VENV := .venv-integration
+INTEGRATION_PY := $(INTEGRATION_VENV)/bin/python
+INTEGRATION_STAMP := $(INTEGRATION_VENV)/.sklstm-installed
 BENCH_STAMP := $(VENV)/.sklstm-bench-installed
 
-.PHONY: demo test test-slow lint bench bench-accuracy clean
+.PHONY: demo test test-integration test-slow lint bench bench-accuracy clean
 
 # torch is installed first, pinned to the CPU build available locally;
 # the package's own range (torch<2.14) is then already satisfied.
@@ -16,11 +21,21 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+$(INTEGRATION_STAMP): pyproject.toml
+	test -x $(INTEGRATION_PY) || $(PYTHON) -m venv $(INTEGRATION_VENV)
+	$(INTEGRATION_PY) -m pip install --quiet torch==2.13.0
+	$(INTEGRATION_PY) -m pip install --quiet -e ".[integration]"
+	touch $(INTEGRATION_STAMP)
+
 demo: $(STAMP)
 	$(PY) examples/even_numbers.py
 
-test: $(STAMP)
+test: $(STAMP) $(INTEGRATION_STAMP)
 	$(PY) -m pytest
+	SKLSTM_INTEGRATION=1 $(INTEGRATION_PY) -m pytest tests/test_integration_sktime.py tests/test_integration_skforecast.py
+
+test-integration: $(INTEGRATION_STAMP)
+	SKLSTM_INTEGRATION=1 $(INTEGRATION_PY) -m pytest tests/test_integration_sktime.py tests/test_integration_skforecast.py
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow
@@ -42,4 +57,4 @@ bench-accuracy: $(BENCH_STAMP)
 	$(PY) -m benchmarks.accuracy $(ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(INTEGRATION_VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -13,24 +13,20 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-
-pytest.importorskip("skforecast", reason="skforecast is in the test extra")
-pytest.importorskip("sktime", reason="sktime ships the airline series")
-
-from skforecast.model_selection import (  # noqa: E402
+from skforecast.model_selection import (
     TimeSeriesFold,
     backtesting_forecaster,
 )
-from skforecast.recursive import (  # noqa: E402
+from skforecast.recursive import (
     ForecasterRecursive,
     ForecasterRecursiveMultiSeries,
 )
-from sklearn.linear_model import Ridge  # noqa: E402
-from sktime.datasets import load_airline  # noqa: E402
+from sklearn.linear_model import Ridge
+from sktime.datasets import load_airline
 
-from sklstm import LSTMRegressor, frame_windows  # noqa: E402
-from sklstm._lags import features_per_step  # noqa: E402
-from sklstm._validation import check_sequences  # noqa: E402
+from sklstm import LSTMRegressor, frame_windows
+from sklstm._lags import features_per_step
+from sklstm._validation import check_sequences
 
 SMALL = dict(hidden_size=4, max_epochs=2, random_state=0)
 

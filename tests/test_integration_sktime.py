@@ -7,14 +7,11 @@ plain windows ``(n_samples, window_length)``, oldest value first: sklstm's
 
 import numpy as np
 import pytest
+from sktime.datasets import load_airline
+from sktime.forecasting.compose import make_reduction
+from sktime.utils.estimator_checks import check_estimator
 
-pytest.importorskip("sktime", reason="sktime is in the test extra")
-
-from sktime.datasets import load_airline  # noqa: E402
-from sktime.forecasting.compose import make_reduction  # noqa: E402
-from sktime.utils.estimator_checks import check_estimator  # noqa: E402
-
-from sklstm import LSTMRegressor  # noqa: E402
+from sklstm import LSTMRegressor
 
 SMALL = dict(hidden_size=4, max_epochs=2, random_state=0)
 
