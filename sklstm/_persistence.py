@@ -42,6 +42,7 @@ from ._codec import (
     encode_fitted,
     encode_param,
 )
+from ._classifier import LSTMClassifier
 from ._regressor import LSTMRegressor
 from ._state import get_fitted_state
 from ._window import SlidingWindowTransformer
@@ -54,12 +55,13 @@ MANIFEST = "manifest.json"
 # nothing else is ever instantiated.
 _ALLOWED_CLASSES = {
     "LSTMRegressor": (LSTMRegressor, "regressor"),
+    "LSTMClassifier": (LSTMClassifier, "classifier"),
     "SlidingWindowTransformer": (SlidingWindowTransformer, "window"),
     "Pipeline": (Pipeline, "pipeline"),
 }
 _SUPPORTED = (
-    "a fitted sklstm.LSTMRegressor, a fitted sklstm.SlidingWindowTransformer, "
-    "or a fitted sklearn.pipeline.Pipeline whose steps are only these two classes"
+    "a fitted sklstm.LSTMRegressor, LSTMClassifier or SlidingWindowTransformer, "
+    "or a fitted sklearn.pipeline.Pipeline whose steps are only these classes"
 )
 _MAX_MANIFEST_BYTES = 512 * 2**20
 
@@ -298,7 +300,7 @@ def _encode_pipeline(pipe, writer, notes, *, where):
     steps = params.pop("steps")
     encoded_steps = []
     for i, (name, step) in enumerate(steps):
-        if type(step) not in (LSTMRegressor, SlidingWindowTransformer):
+        if type(step) not in (LSTMRegressor, LSTMClassifier, SlidingWindowTransformer):
             raise TypeError(
                 f"save_model supports {_SUPPORTED}; step {name!r} of the "
                 f"Pipeline is {_describe(step)}. Use pickle or joblib for other "

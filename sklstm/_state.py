@@ -17,9 +17,11 @@ from typing import Any
 #: ``"int"``, ``"bool"``, ``"str"``: a Python scalar; ``"floats"``: a list of
 #: floats (a loss curve); ``"array"``: a numeric ndarray; ``"names"``: an
 #: object ndarray of str (``feature_names_in_``); ``"label"``: one pandas
-#: index label or None (``next_index_``); ``"net"``: a skorch net (weights,
-#: optimizer state and per-epoch history).
-KINDS = ("int", "bool", "str", "floats", "array", "names", "label", "net")
+#: index label or None (``next_index_``); ``"labels"``: class labels, an
+#: ndarray of bool, int, float or str, or an object ndarray of str
+#: (``classes_``); ``"net"``: a skorch net (weights, optimizer state and
+#: per-epoch history).
+KINDS = ("int", "bool", "str", "floats", "array", "names", "label", "labels", "net")
 
 
 @dataclass(frozen=True)
