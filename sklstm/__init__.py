@@ -5,9 +5,9 @@ fitted, used for prediction or loaded, so that processes which only build,
 clone or pickle pipelines (joblib workers, notebooks) start fast.
 """
 
+from ._classifier import LSTMClassifier
 from ._exceptions import DivergenceError, ExtrapolationWarning
 from ._forecast import SeriesForecaster
-from ._classifier import LSTMClassifier
 from ._framing import frame_supervised, frame_windows
 from ._padding import pad_sequences
 from ._persistence import load_model, save_model

@@ -19,7 +19,7 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from ._base import BaseSequenceModel, _check_vectors
+from ._base import BaseSequenceModel
 from ._padding import check_not_ragged
 from ._state import Fitted
 from ._validation import check_sequences
@@ -314,7 +314,9 @@ default="adam"
         check_not_ragged(X)
         y = _check_labels(y)
         if continuing:
-            _check_known(y, self.classes_, "were not among the classes of the first fit")
+            _check_known(
+                y, self.classes_, "were not among the classes of the first fit"
+            )
         else:
             self.classes_ = _check_classes(y, classes)
         codes = np.searchsorted(self.classes_, y)
@@ -325,9 +327,13 @@ default="adam"
         """``sample_weight`` times the weight of each sample's class (or None)."""
         if self.class_weight is None:
             return sample_weight
-        per_class = compute_class_weight(
-            self.class_weight, classes=self.classes_, y=y
-        )
+        if isinstance(self.class_weight, dict):
+            _check_known(
+                np.array(list(self.class_weight), dtype=object),
+                self.classes_,
+                "class_weight names but y does not hold",
+            )
+        per_class = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
         weights = per_class[codes]
         if sample_weight is not None:
             weights = weights * _check_sample_weight(sample_weight, codes)
@@ -365,14 +371,18 @@ default="adam"
     def _check_restored(self):
         super()._check_restored()
         classes = self.classes_
-        if classes.ndim != 1 or len(classes) < 2 or len(np.unique(classes)) != len(
-            classes
+        if (
+            classes.ndim != 1
+            or len(classes) < 2
+            or len(np.unique(classes)) != len(classes)
         ):
             raise ValueError("classes_ is not a 1-D array of 2 or more distinct labels")
         if self.n_classes_ != len(classes):
             raise ValueError(f"n_classes_ is {self.n_classes_}, not {len(classes)}")
         if self.n_outputs_ != (1 if len(classes) == 2 else len(classes)):
-            raise ValueError(f"n_outputs_ is {self.n_outputs_} for {len(classes)} classes")
+            raise ValueError(
+                f"n_outputs_ is {self.n_outputs_} for {len(classes)} classes"
+            )
 
     # -------------------------------------------------------------- predict
 
@@ -434,7 +444,8 @@ default="adam"
         proba : ndarray of shape (n_samples, n_classes)
             float64 probabilities in the order of ``classes_``; rows sum to 1.
         """
-        return self._predictor.proba(self._logits(X))
+        logits = self._logits(X)
+        return self._predictor.proba(logits)
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities of each sequence of ``X``.
@@ -451,7 +462,8 @@ default="adam"
             Computed from the logits directly (no ``log(0)`` for confident
             predictions).
         """
-        return self._predictor.log_proba(self._logits(X))
+        logits = self._logits(X)
+        return self._predictor.log_proba(logits)
 
     def score(self, X, y, sample_weight=None):
         """Accuracy of :meth:`predict` on ``X`` against the labels ``y``.
@@ -505,6 +517,10 @@ def _check_labels(y) -> np.ndarray:
 
 def _check_classes(y, classes) -> np.ndarray:
     """The sorted classes of a fresh fit: of ``y``, or ``classes`` if given."""
+    if len(y) == 0:
+        raise ValueError(
+            "y is empty (0 samples); fit needs samples of at least two classes."
+        )
     found = np.unique(y)
     if classes is not None:
         given = np.unique(_check_labels(classes))
@@ -512,7 +528,7 @@ def _check_classes(y, classes) -> np.ndarray:
         found = given
     if len(found) < 2:
         raise ValueError(
-            f"y has a single class ({found[0]!r} only); a classifier needs "
+            f"y has {len(found)} class ({found.tolist()}); a classifier needs "
             f"samples of at least two classes. Check how y was built, or "
             f"collect samples of another class."
         )

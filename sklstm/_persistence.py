@@ -35,6 +35,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from ._classifier import LSTMClassifier
 from ._codec import (
     InvalidContent,
     decode_fitted,
@@ -42,7 +43,6 @@ from ._codec import (
     encode_fitted,
     encode_param,
 )
-from ._classifier import LSTMClassifier
 from ._regressor import LSTMRegressor
 from ._state import get_fitted_state
 from ._window import SlidingWindowTransformer
