@@ -170,7 +170,7 @@ default="adam"
     >>> clf = LSTMClassifier(hidden_size=8, max_epochs=30, random_state=0)
     >>> clf.fit(X, y).classes_
     array(['down', 'up'], dtype='<U4')
-    >>> bool(clf.score(X, y) > 0.9)
+    >>> bool(clf.score(X, y) > 0.8)
     True
     >>> clf.predict_proba(X[:2]).shape
     (2, 2)
