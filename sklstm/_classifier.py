@@ -9,6 +9,7 @@ cross-entropy loss and probabilities out.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_class_weight
@@ -47,12 +48,15 @@ class LSTMClassifier(ClassifierMixin, BaseSequenceModel):
 
     Parameters
     ----------
-    hidden_size : int, default=64
+    hidden_size : int, default=32
         Units in each recurrent layer.
     num_layers : int, default=1
         Number of stacked recurrent layers.
-    cell : {"lstm", "gru"}, default="lstm"
-        Recurrent cell type.
+    cell : {"lstm", "gru"}, default="gru"
+        Recurrent cell type. The default differs from the regressor's: on
+        the development benchmark (``benchmarks/classification``) a GRU was
+        more accurate and far less seed-dependent on long sequences
+        (GunPoint, 150 steps); ``cell="lstm"`` gives the LSTM.
     bidirectional : bool, default=False
         Whether each sequence is also read backwards.
     dropout : float, default=0.0
@@ -193,9 +197,9 @@ default="adam"
     def __init__(
         self,
         *,
-        hidden_size=64,
+        hidden_size=32,
         num_layers=1,
-        cell="lstm",
+        cell="gru",
         bidirectional=False,
         dropout=0.0,
         activation="tanh",
@@ -302,6 +306,13 @@ default="adam"
             The updated estimator.
         """
         continuing = hasattr(self, "net_")
+        if self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' needs the class counts of all of y, "
+                "which partial_fit never sees; pass them as a dict, e.g. "
+                "class_weight=dict(zip(classes, compute_class_weight('balanced', "
+                "classes=classes, y=y_all))), or use fit."
+            )
         if not continuing and classes is None:
             raise ValueError(
                 "classes must be passed on the first call to partial_fit "
@@ -502,7 +513,7 @@ def _check_labels(y) -> np.ndarray:
     if y.dtype.kind == "f":
         missing = np.isnan(y)
     elif y.dtype == object:
-        missing = np.array([v is None or v != v for v in y], dtype=bool)
+        missing = pd.isna(y)  # None, NaN, pd.NA, NaT
     else:
         missing = np.zeros(len(y), dtype=bool)
     if missing.any():

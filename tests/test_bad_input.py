@@ -283,6 +283,9 @@ CASES = [
      lambda X, y: LSTMClassifier(**ONE_EPOCH).partial_fit(X, LABELS, classes=["a", "b"])
      .partial_fit(X, y), (X3, np.array(["a", "z"] * 6)), ValueError,
      "were not among the classes of the first fit"),
+    ("classifier-partial-fit-balanced",
+     lambda X, y: LSTMClassifier(**ONE_EPOCH, class_weight="balanced").partial_fit(
+         X, y, classes=["a", "b"]), (X3, LABELS), ValueError, "pass them as a dict"),
     ("classifier-class-weight-unknown-label", fit_classifier(class_weight={"z": 2.0}),
      (X3, LABELS), ValueError, "class_weight names but y does not hold"),
     ("classifier-early-stopping-one-sample-class", fit_classifier(early_stopping=True),

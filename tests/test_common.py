@@ -166,6 +166,12 @@ CLASSIFIER_EXPECTED_FAILURES = {
         "repetition only in expectation, not to 1e-7. Weighted cross-entropy is "
         "tested in tests/test_classifier.py (against sklearn's log_loss)."
     ),
+    "check_methods_subset_invariance": (
+        "float32 matrix products in torch round differently for different "
+        "batch sizes (about 1e-7 relative; seen with the GRU kernel), and the "
+        "check compares logits and probabilities on subsets to atol=1e-7. "
+        "Row-wise results are otherwise independent."
+    ),
     "check_estimators_nan_inf": (
         "The check puts NaN at X[0, 0], the first step of a 2-D sequence, which "
         "is documented leading padding (a shorter sequence) and accepted. NaN "
