@@ -48,7 +48,7 @@ class LSTMClassifier(ClassifierMixin, BaseSequenceModel):
 
     Parameters
     ----------
-    hidden_size : int, default=32
+    hidden_size : int, default=48
         Units in each recurrent layer.
     num_layers : int, default=1
         Number of stacked recurrent layers.
@@ -88,7 +88,7 @@ default="adam"
         cosine annealing over ``max_epochs``.
     clip_grad_norm : float or None, default=1.0
         Clip the gradient norm to this value.
-    max_epochs : int, default=200
+    max_epochs : int, default=300
         Maximum number of passes over the training data.
     batch_size : int, default=16
         Samples per gradient step.
@@ -197,7 +197,7 @@ default="adam"
     def __init__(
         self,
         *,
-        hidden_size=32,
+        hidden_size=48,
         num_layers=1,
         cell="gru",
         bidirectional=False,
@@ -212,7 +212,7 @@ default="adam"
         weight_decay=0.0,
         lr_schedule="cosine",
         clip_grad_norm=1.0,
-        max_epochs=200,
+        max_epochs=300,
         batch_size=16,
         shuffle=True,
         early_stopping=False,
