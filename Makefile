@@ -11,7 +11,7 @@ INTEGRATION_PY := $(INTEGRATION_VENV)/bin/python
 INTEGRATION_STAMP := $(INTEGRATION_VENV)/.sklstm-installed
 BENCH_STAMP := $(VENV)/.sklstm-bench-installed
 
-.PHONY: demo test test-integration test-slow lint bench bench-accuracy clean
+.PHONY: demo test test-integration test-slow lint bench bench-accuracy bench-classification clean
 
 # torch is installed first, pinned to the CPU build available locally;
 # the package's own range (torch<2.14) is then already satisfied.
@@ -55,6 +55,11 @@ $(BENCH_STAMP): $(STAMP)
 # make bench-accuracy ARGS="--quick" or ARGS="--set hidden_size=64 --jobs 2"
 bench-accuracy: $(BENCH_STAMP)
 	$(PY) -m benchmarks.accuracy $(ARGS)
+
+# Accuracy, not time: LSTMClassifier against 1-NN baselines on vendored UCR/UEA
+# datasets (benchmarks/classification/README.md).
+bench-classification: $(STAMP)
+	$(PY) benchmarks/classification/run.py
 
 clean:
 	rm -rf $(VENV) $(INTEGRATION_VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -5,11 +5,13 @@ fitted, used for prediction or loaded, so that processes which only build,
 clone or pickle pipelines (joblib workers, notebooks) start fast.
 """
 
+from ._classifier import LSTMClassifier
 from ._exceptions import DivergenceError, ExtrapolationWarning
 from ._export import export_onnx
 from ._forecast import SeriesForecaster
 from ._framing import frame_supervised, frame_windows
 from ._model_selection import PanelTimeSeriesSplit
+from ._padding import pad_sequences
 from ._persistence import load_model, save_model
 from ._plotting import plot_forecast, plot_loss
 from ._regressor import LSTMRegressor
@@ -20,6 +22,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DivergenceError",
     "ExtrapolationWarning",
+    "LSTMClassifier",
     "LSTMRegressor",
     "PanelTimeSeriesSplit",
     "SeriesForecaster",
@@ -28,6 +31,7 @@ __all__ = [
     "frame_supervised",
     "frame_windows",
     "load_model",
+    "pad_sequences",
     "plot_forecast",
     "plot_loss",
     "save_model",

@@ -251,9 +251,12 @@ def encode_fitted(kind: str, value, name: str, add_member) -> Any:
         return encode_offset(value, name)
     if kind == "array_or_none" and value is None:
         return None
-    if kind in ("array", "array_or_none"):
+    if kind == "labels" and np.asarray(value).dtype == object:
+        return {TYPE_TAG: "str_labels", "values": [str(v) for v in value]}
+    if kind in ("array", "array_or_none", "labels"):
         array = np.asarray(value)
-        if array.dtype.kind not in _ARRAY_KINDS:
+        allowed = _ARRAY_KINDS + ("U" if kind == "labels" else "")
+        if array.dtype.kind not in allowed:
             raise ValueError(
                 f"save_model cannot store an array of dtype {array.dtype}."
             )
@@ -307,12 +310,24 @@ def decode_fitted(kind: str, value, where: str, read_member) -> Any:
         array = _decode_array(value, where, read_member)
         # A 0-d array was a numpy scalar (StandardScaler.n_samples_seen_).
         return array[()] if array.ndim == 0 else array
+    if kind == "labels":
+        return _decode_labels(value, where, read_member)
     if kind == "net":
         return _decode_net(value, where, read_member)
     raise InvalidContent(f"{where} has the unknown kind {kind!r}")
 
 
-def _decode_array(value, where, read_member):
+def _decode_labels(value, where, read_member):
+    """Class labels: str labels of an object array inline, others as .npy."""
+    if isinstance(value, dict) and value.get(TYPE_TAG) == "str_labels":
+        labels = value.get("values")
+        if not isinstance(labels, list) or not all(isinstance(v, str) for v in labels):
+            raise InvalidContent(f"{where} is not a list of string labels")
+        return np.asarray(labels, dtype=object)
+    return _decode_array(value, where, read_member, kinds=_ARRAY_KINDS + "U")
+
+
+def _decode_array(value, where, read_member, kinds=_ARRAY_KINDS):
     if not isinstance(value, dict):
         raise InvalidContent(f"{where} is not an encoded array")
     tag = value.get(TYPE_TAG)
@@ -325,7 +340,7 @@ def _decode_array(value, where, read_member):
         array = np.load(io.BytesIO(data), allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
         raise InvalidContent(f"{where} is not a readable .npy array ({exc})") from exc
-    if not isinstance(array, np.ndarray) or array.dtype.kind not in _ARRAY_KINDS:
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in kinds:
         raise InvalidContent(f"{where} has an unsupported dtype")
     return array
 

@@ -44,6 +44,8 @@ _OPTIMIZER_CLASSES = {
     "rmsprop": torch.optim.RMSprop,
 }
 _FUSED_SUPPORT: dict[str, bool] = {}
+# The validation-score callbacks, by the name each records in the history.
+_VALIDATION_SCORES = ("valid_r2", "valid_acc")
 
 
 _CUDA_INDEX = re.compile(r"cuda:(\d+)")
@@ -139,7 +141,8 @@ def callbacks(est) -> list:
     monitor = "valid_loss" if est.early_stopping else "train_loss"
     result = [("restore_on_interrupt", RestoreOnInterrupt())]
     if est.early_stopping:
-        result.append(("valid_r2", ValidationR2()))
+        scorer = getattr(est, "_validation_scorer", None)
+        result.append(scorer() if scorer else ("valid_r2", ValidationR2()))
     if est.lr_schedule == "plateau":
         scheduler = LRScheduler(
             policy="ReduceLROnPlateau",
@@ -195,6 +198,32 @@ def default_callback_overrides(*, verbose: bool, validating: bool) -> dict:
     return overrides
 
 
+def criterion_kwargs(est) -> dict:
+    """skorch's ``criterion`` and ``criterion__*`` arguments.
+
+    An estimator may name its own loss module with a ``_criterion()`` method
+    returning ``(module class, kwargs)``; the default is the regression loss.
+    """
+    hook = getattr(est, "_criterion", None)
+    criterion, kwargs = hook() if hook else (WeightedLoss, {"kind": est.loss})
+    return {
+        "criterion": criterion,
+        **{f"criterion__{key}": value for key, value in kwargs.items()},
+    }
+
+
+def validation_split(est, seed: int):
+    """skorch's ``train_split``: None without early stopping.
+
+    An estimator may draw its own with a ``_validation_split(seed)`` method;
+    the default holds out the most recent rows (:class:`TailSplit`).
+    """
+    if not est.early_stopping:
+        return None
+    hook = getattr(est, "_validation_split", None)
+    return hook(seed) if hook else TailSplit(est.validation_fraction)
+
+
 def build_net(
     est, n_features: int, seed: int, *, device: str, n_timesteps: int = 1
 ) -> SequenceNet:
@@ -221,15 +250,14 @@ def build_net(
         **module_kwargs(est, n_features),
         module__init_seed=seed,
         **optimizer_kwargs(est, device),
-        criterion=WeightedLoss,
-        criterion__kind=est.loss,
+        **criterion_kwargs(est),
         max_epochs=est.max_epochs,
         batch_size=est.batch_size,
         iterator_train=BatchIterator,
         iterator_train__shuffle=est.shuffle,
         iterator_train__seed=seed,
         iterator_valid=BatchIterator,
-        train_split=TailSplit(est.validation_fraction) if est.early_stopping else None,
+        train_split=validation_split(est, seed),
         callbacks=callbacks(est),
         device=device,
         verbose=est.verbose,
@@ -300,8 +328,10 @@ def history_attributes(net, early_stopping: bool) -> dict:
         result["validation_loss_curve_"] = [
             float(row.get("valid_loss", float("nan"))) for row in history
         ]
+        names = dict(net.callbacks_)
+        key = next((k for k in _VALIDATION_SCORES if k in names), "valid_r2")
         result["validation_scores_"] = [
-            float(row.get("valid_r2", float("nan"))) for row in history
+            float(row.get(key, float("nan"))) for row in history
         ]
         # skorch's EarlyStopping restores the last epoch that improved by more
         # than tol, which is not always the argmin of the curve.

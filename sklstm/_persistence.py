@@ -50,6 +50,8 @@ from ._archive import (
     write_member,
 )
 from ._atomic_file import write_atomically
+from ._base import BaseSequenceModel
+from ._classifier import LSTMClassifier
 from ._codec import (
     TYPE_TAG,
     InvalidContent,
@@ -69,14 +71,16 @@ from ._window import SlidingWindowTransformer
 # nothing else is ever instantiated.
 _ALLOWED_CLASSES = {
     "LSTMRegressor": (LSTMRegressor, "regressor"),
+    "LSTMClassifier": (LSTMClassifier, "classifier"),
     "SlidingWindowTransformer": (SlidingWindowTransformer, "window"),
     "SeriesForecaster": (SeriesForecaster, "forecaster"),
     "Pipeline": (Pipeline, "pipeline"),
     **{cls.__name__: (cls, cls.__name__.lower()) for cls in _FOREIGN_STATE},
 }
 _SUPPORTED = (
-    "fitted sklstm estimators (LSTMRegressor, SlidingWindowTransformer, "
-    "SeriesForecaster), sklearn's Pipeline and TransformedTargetRegressor, "
+    "fitted sklstm estimators (LSTMRegressor, LSTMClassifier, "
+    "SlidingWindowTransformer, SeriesForecaster), sklearn's Pipeline and "
+    "TransformedTargetRegressor, "
     "FunctionTransformer of an allowed numpy function, and the scalers "
     "StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler, nested in any "
     "combination"
@@ -459,7 +463,7 @@ def _decode_component(component, reader, where, *, fitted=True):
                 field.kind, value, field_where, reader.member
             )
     limits.check_state(state, where)
-    if cls is LSTMRegressor:
+    if issubclass(cls, BaseSequenceModel):
         limits.check_network(est, state, where)
     try:
         _restore(est, state)

@@ -23,7 +23,8 @@ from typing import Any
 #: fitted estimator of an allowed class (``SeriesForecaster.estimator_``);
 #: ``"index_like"``: an empty pandas index standing for the type and name of
 #: the fitted index, or None; ``"offset"``: an index step (pandas offset, int
-#: or None).
+#: or None); ``"labels"``: class labels, an ndarray of bool, int, float or
+#: str, or an object ndarray of str (``LSTMClassifier.classes_``).
 KINDS = (
     "int",
     "bool",
@@ -37,6 +38,7 @@ KINDS = (
     "estimator",
     "index_like",
     "offset",
+    "labels",
 )
 
 

@@ -19,11 +19,13 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from sklstm import (
+    LSTMClassifier,
     LSTMRegressor,
     SeriesForecaster,
     SlidingWindowTransformer,
     frame_supervised,
     frame_windows,
+    pad_sequences,
     sliding_windows,
 )
 
@@ -97,6 +99,33 @@ def fitted_lstm_2d_frame():
 
 def fitted_window():
     return SlidingWindowTransformer(window_length=3).fit(FRAME)
+
+
+LABELS = np.array(["a", "b"] * 6)
+
+
+def fit_classifier(**params):
+    """A row's call: fit a fresh LSTMClassifier; a failure leaves no network."""
+    template = LSTMClassifier(**{**ONE_EPOCH, **params})
+
+    def fit(*inputs, **kwargs):
+        model = clone(template)
+        try:
+            return model.fit(*inputs, **kwargs)
+        except Exception:
+            assert not hasattr(model, "net_"), "the failed fit left a network"
+            raise
+
+    return fit
+
+
+def fitted_classifier():
+    return LSTMClassifier(**ONE_EPOCH).fit(X3, LABELS)
+
+
+def ragged(X):
+    """The rows of X cut to different lengths, as a plain list."""
+    return [X[i, i % 3 :] for i in range(len(X))]
 
 
 # (id, callable taking the inputs, inputs, exception, message regex)
@@ -286,6 +315,45 @@ CASES = [
      (FRAME,), ValueError, r"future_covariates must have shape \(horizon, n_covariates\) = \(2, 1\), got \(3, 1\)"),
     ("frame-supervised-no-target", lambda X: frame_supervised(X),
      (FRAME,), ValueError, "target=<column name>"),
+    # -- LSTMClassifier -----------------------------------------------------------
+    ("classifier-one-class", fit_classifier(),
+     (X3, np.full(12, "a")), ValueError, r"y has 1 class \(\['a'\]\).*at least two"),
+    ("classifier-nan-label", fit_classifier(),
+     (X3, with_value(np.arange(12.0) % 2, 4, np.nan)), ValueError,
+     "1 missing label.*sample 4. Drop those samples"),
+    ("classifier-none-label", fit_classifier(),
+     (X3, np.array(["a", "b", None] * 4, dtype=object)), ValueError, "missing label"),
+    ("classifier-continuous-y", fit_classifier(),
+     (X3, np.linspace(0, 1, 12)), ValueError, "Unknown label type: continuous"),
+    ("classifier-score-unseen-label", lambda X, y: fitted_classifier().score(X, y),
+     (X3, np.array(["a", "b", "c"] * 4)), ValueError,
+     r"label\(s\) \['c'\] that were not seen in fit"),
+    ("classifier-predict-proba-before-fit",
+     lambda X: LSTMClassifier().predict_proba(X), (X3,), NotFittedError, "not fitted"),
+    ("classifier-ragged-list", lambda X, y: fit_classifier()(ragged(X), y),
+     (X3, LABELS), ValueError, r"different lengths \(2 to 4 steps\).*pad_sequences"),
+    ("classifier-ragged-list-predict", lambda X: fitted_classifier().predict(ragged(X)),
+     (X3,), ValueError, "pad_sequences"),
+    ("classifier-partial-fit-without-classes",
+     lambda X, y: LSTMClassifier(**ONE_EPOCH).partial_fit(X, y),
+     (X3, LABELS), ValueError, "classes must be passed on the first call"),
+    ("classifier-partial-fit-new-label",
+     lambda X, y: LSTMClassifier(**ONE_EPOCH).partial_fit(X, LABELS, classes=["a", "b"])
+     .partial_fit(X, y), (X3, np.array(["a", "z"] * 6)), ValueError,
+     "were not among the classes of the first fit"),
+    ("classifier-partial-fit-balanced",
+     lambda X, y: LSTMClassifier(**ONE_EPOCH, class_weight="balanced").partial_fit(
+         X, y, classes=["a", "b"]), (X3, LABELS), ValueError, "pass them as a dict"),
+    ("classifier-class-weight-unknown-label", fit_classifier(class_weight={"z": 2.0}),
+     (X3, LABELS), ValueError, "class_weight names but y does not hold"),
+    ("classifier-early-stopping-one-sample-class", fit_classifier(early_stopping=True),
+     (X3, np.array(["a"] * 11 + ["b"])), ValueError,
+     "at least 2 samples of every class.*early_stopping=False"),
+    ("pad-sequences-feature-mismatch", lambda a, b: pad_sequences([a, b]),
+     (np.ones((3, 2)), np.ones((2, 3))), ValueError, "same features"),
+    ("pad-sequences-int-dtype", lambda a: pad_sequences([a], dtype=int),
+     (np.ones(3),), TypeError, "the padding is NaN"),
+    ("pad-sequences-empty-list", lambda: pad_sequences([]), (), ValueError, "non-empty list"),
 ]  # fmt: skip
 if not torch.cuda.is_available():
     CASES += [

@@ -64,3 +64,16 @@ def test_airline_forecast_beats_seasonal_naive(tmp_path):
     for _, point, lower, upper in months:
         assert float(lower) < float(point) < float(upper)
     assert png.stat().st_size > 10_000
+
+
+def test_ucr_classification_beats_chance(tmp_path):
+    png = tmp_path / "confusion.png"
+    out, err = run_example("ucr_classification.py", str(png))
+    assert "train (67, 24, 1), test (1029, 24, 1)" in out
+    accuracy = float(re.search(r"LSTMClassifier test accuracy: ([\d.]+)", out).group(1))
+    baseline = float(re.search(r"1-NN Euclidean test accuracy: ([\d.]+)", out).group(1))
+    assert accuracy > 0.9 and baseline > 0.9
+    matrix = re.findall(r"^ ?\[+ *(\d+) +(\d+)\]", out, re.MULTILINE)
+    assert sum(int(a) + int(b) for a, b in matrix) == 1029
+    assert png.stat().st_size > 10_000
+    assert "Warning" not in err
