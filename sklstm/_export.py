@@ -94,6 +94,11 @@ def _export_module_class():
             if reference is not None:
                 mask[reference] = 1.0
             self.register_buffer("reference_mask", mask)
+            # One window step per output (seasonal_period), or none: the last.
+            steps = getattr(est, "_reference_steps", None)
+            self.seasonal = steps is not None
+            if self.seasonal:
+                self.register_buffer("steps", torch.as_tensor(steps, dtype=torch.long))
             self.delta = est.target_mode_ == "delta"
             self.target_feature = est.target_feature
             self.squeeze = bool(est._y_is_1d)
@@ -129,7 +134,11 @@ def _export_module_class():
                 out = out + self.linear(padded.flatten(1))
             pred = out.double() * self.y_scale + self.y_mean
             if self.delta:
-                pred = pred + x3[:, -1, self.target_feature].double()[:, None]
+                last = x3[:, -1, self.target_feature].double()[:, None]
+                if self.seasonal:
+                    season = x3[:, :, self.target_feature].double()[:, self.steps]
+                    last = torch.where(torch.isnan(season), last, season)
+                pred = pred + last
             return pred[:, 0] if self.squeeze else pred
 
         def _encode_bidirectional(self, left, right, n_missing, last):

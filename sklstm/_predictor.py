@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from ._exceptions import ExtrapolationWarning
+from ._scaling import target_reference
 from ._training import (
     choose_num_threads,
     predict_block_rows,
@@ -50,6 +51,7 @@ class Predictor:
         self.target_mode = est.target_mode_
         self.target_feature = est.target_feature
         self.reference_feature = est._input_reference()
+        self.reference_steps = getattr(est, "_reference_steps", None)
         # Scaled inputs beyond half the training range on either side (of a
         # feature, after the relative transform) count as extrapolation.
         self.input_low = self.input_high = None
@@ -166,10 +168,12 @@ class Predictor:
             in_range = ((scaled >= low) & (scaled <= high)).all()
         pred = scaled * self.y_scale + self.y_mean  # float64 from here on
         if self.target_mode == "delta":
-            # The last step is always observed (NaN is only leading padding).
-            reference = np.asarray(X3[:, -1, self.target_feature], dtype=np.float64)
-            pred += reference[:, None]
+            pred += self.reference(X3)
         return pred, bool(in_range)
+
+    def reference(self, X3: np.ndarray) -> np.ndarray:
+        """What delta mode adds back, ``(n_samples, 1 or n_outputs)``."""
+        return target_reference(X3, self.target_feature, self.reference_steps)
 
     def unscale_small(
         self, scaled: np.ndarray, X3: np.ndarray
@@ -193,9 +197,16 @@ class Predictor:
             ]
             for row in rows
         ]
-        if self.target_mode == "delta":
+        if self.target_mode == "delta" and self.reference_steps is None:
             last = X3[:, -1, self.target_feature].tolist()
             pred = [[p + ref for p in row] for row, ref in zip(pred, last, strict=True)]
+        elif self.target_mode == "delta":
+            shape = (len(rows), len(constants))
+            references = np.broadcast_to(self.reference(X3), shape).tolist()
+            pred = [
+                [p + ref for p, ref in zip(row, refs, strict=True)]
+                for row, refs in zip(pred, references, strict=True)
+            ]
         return np.array(pred, dtype=np.float64), in_range
 
     def check_out_of_range(self, scaled: np.ndarray, pred: np.ndarray) -> None:

@@ -16,7 +16,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseSequenceModel, _check_vectors
-from ._scaling import check_target_magnitude, input_scaling, target_scaling
+from ._scaling import (
+    check_target_magnitude,
+    input_scaling,
+    target_reference,
+    target_scaling,
+)
 from ._state import Fitted
 from ._validation import check_sequences, scan_sequences
 
@@ -86,6 +91,14 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         starts at zero: training starts at the ridge forecast. It fixes the
         number of timesteps at ``fit``; ``predict`` refuses other lengths.
         False: the recurrent output only (3-D input of any length).
+    seasonal_period : int or None, default=None
+        In ``"delta"`` mode with windows of at least this many steps, output
+        ``k`` (0-based; ``k`` steps after the first target) learns the change
+        from the value one season before its target, window step
+        ``n_timesteps - seasonal_period + (k % seasonal_period)``, instead of
+        from the last value (which stands in where that step is padding).
+        The inputs stay relative to the last value. Shorter windows warn and
+        keep the last value. None: the last value for every output.
     scale : bool, default=True
         Standardise inputs (per feature) and targets (per output) with
         statistics of the training data.
@@ -229,6 +242,7 @@ default="adam"
         "target_feature": [Interval(Integral, 0, None, closed="left")],
         "loss": [StrOptions({"mse", "mae", "huber"})],
         "linear_path": ["boolean"],
+        "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
     }
 
     _warm_start_fixed = BaseSequenceModel._warm_start_fixed + (
@@ -236,6 +250,7 @@ default="adam"
         "target_feature",
         "loss",
         "linear_path",
+        "seasonal_period",
     )
 
     _fitted_state = BaseSequenceModel._fitted_state + (
@@ -253,6 +268,7 @@ default="adam"
         Fitted("_linear_inputs", "int", optional=True),
         Fitted("_scaled_input_min", "array", optional=True),
         Fitted("_scaled_input_max", "array", optional=True),
+        Fitted("_reference_steps", "array", optional=True),
     )
 
     def __init__(
@@ -268,6 +284,7 @@ default="adam"
         target_mode="auto",
         target_feature=0,
         linear_path=True,
+        seasonal_period=None,
         scale=True,
         min_observed_steps=1,
         loss="mse",
@@ -300,6 +317,7 @@ default="adam"
         self.target_mode = target_mode
         self.target_feature = target_feature
         self.linear_path = linear_path
+        self.seasonal_period = seasonal_period
         self.scale = scale
         self.min_observed_steps = min_observed_steps
         self.loss = loss
@@ -390,10 +408,14 @@ default="adam"
             self._relative_inputs = self.target_mode_ == "delta"
             self._linear_inputs = X3.shape[1] * X3.shape[2] if self.linear_path else 0
         target = y2
+        if not continuing:
+            self.__dict__.pop("_reference_steps", None)
+            steps = self._seasonal_steps(X3.shape[1])
+            if steps is not None:
+                self._reference_steps = steps
         if self.target_mode_ == "delta":
-            # The last step is always observed (NaN is only leading padding).
-            target = (
-                y2 - np.asarray(X3[:, -1, self.target_feature], np.float64)[:, None]
+            target = y2 - target_reference(
+                X3, self.target_feature, getattr(self, "_reference_steps", None)
             )
         if continuing:
             check_target_magnitude(target)
@@ -436,6 +458,23 @@ default="adam"
         if X3.shape[2] > 1:
             return "level"
         return "delta" if continues else "level"
+
+    def _seasonal_steps(self, n_timesteps):
+        """Window steps one season before each target, or None (last value)."""
+        m = self.seasonal_period
+        if m is None or self.target_mode_ != "delta":
+            return None
+        if n_timesteps < m:
+            warnings.warn(
+                f"seasonal_period={m}, but the windows have {n_timesteps} "
+                f"steps: none holds the value one season before the target, "
+                f"so the change is learned from the last value. Use windows "
+                f"of at least {m} steps (window_length >= seasonal_period).",
+                UserWarning,
+                stacklevel=6,
+            )
+            return None
+        return n_timesteps - m + np.arange(self.n_outputs_) % m
 
     def _input_reference(self):
         return self.target_feature if getattr(self, "_relative_inputs", False) else None
@@ -488,6 +527,14 @@ default="adam"
         if hasattr(self, "_scaled_input_min"):
             n_features = self.n_features_in_ if self._n_input_dims == 3 else 1
             _check_vectors(self, ("_scaled_input_min", "_scaled_input_max"), n_features)
+        steps = getattr(self, "_reference_steps", None)
+        if steps is not None and (
+            steps.shape != (self.n_outputs_,)
+            or steps.dtype.kind not in "iu"
+            or not hasattr(self, "n_timesteps_in_")
+            or not ((steps >= 0) & (steps < self.n_timesteps_in_)).all()
+        ):
+            raise ValueError("_reference_steps are not window steps, one per output")
         if getattr(self, "_linear_inputs", 0) and not hasattr(self, "n_timesteps_in_"):
             raise ValueError("_linear_inputs is set but n_timesteps_in_ is missing")
 

@@ -250,3 +250,90 @@ def test_inputs_beyond_the_training_range_in_delta_mode_never_suggest_delta(
     messages = [str(w.message) for w in caught if w.category is ExtrapolationWarning]
     assert any("move further from their last value" in m for m in messages)
     assert not any("target_mode='delta'" in m for m in messages)
+
+
+# -------------------------------------------------------- seasonal period
+
+
+def test_seasonal_period_takes_each_change_from_one_season_before():
+    series = _wavy_trend(60)
+    X, Y = frame_windows(series, 8, horizon=6)
+    params = tiny(max_epochs=1, lr=1e-12, linear_path=False, target_mode="delta")
+    model = LSTMRegressor(seasonal_period=4, **params).fit(X, Y)
+    # Output k's target is 8 + k steps after the window's first step.
+    np.testing.assert_array_equal(model._reference_steps, [4, 5, 6, 7, 4, 5])
+    reference = X[:, [4, 5, 6, 7, 4, 5], 0]
+    np.testing.assert_allclose(model.y_mean_, (Y - reference).mean(axis=0))
+    # An untrained head: each output is its reference plus its mean change.
+    np.testing.assert_allclose(
+        model.predict(X), reference + model.y_mean_, rtol=0, atol=1e-4
+    )
+    padded = np.array(X[:2])
+    padded[:, :5] = np.nan  # step 4 is padding: the last value stands in
+    expected = np.where(
+        np.isnan(padded[:, [4, 5, 6, 7, 4, 5], 0]),
+        X[:2, -1],
+        X[:2, [4, 5, 6, 7, 4, 5], 0],
+    )
+    np.testing.assert_allclose(
+        model.predict(padded), expected + model.y_mean_, rtol=0, atol=1e-4
+    )
+
+
+def test_seasonal_period_longer_than_the_windows_warns():
+    X, y = frame_windows(_wavy_trend(), 3)
+    with pytest.warns(UserWarning, match="seasonal_period=12, but the windows have 3"):
+        model = LSTMRegressor(seasonal_period=12, **TINY).fit(X, y)
+    assert not hasattr(model, "_reference_steps")
+    level = LSTMRegressor(seasonal_period=2, target_mode="level", **TINY).fit(X, y)
+    assert not hasattr(level, "_reference_steps")  # only delta mode has one
+
+
+def test_seasonal_model_round_trips_through_a_model_file(tmp_path):
+    from sklstm import load_model, save_model
+
+    X, Y = frame_windows(_wavy_trend(), 8, horizon=3)
+    model = LSTMRegressor(seasonal_period=4, **TINY).fit(X, Y)
+    save_model(model, tmp_path / "model.sklstm")
+    loaded = load_model(tmp_path / "model.sklstm")
+    np.testing.assert_array_equal(loaded._reference_steps, model._reference_steps)
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize(
+    ("freq", "expected"),
+    [("MS", 12), ("QS", 4), ("W-SAT", 52), ("D", 7), ("h", 24), ("30min", 48)],
+)
+def test_forecaster_infers_the_season_from_the_index(freq, expected):
+    from sklstm import SeriesForecaster
+
+    index = pd.date_range("2020-01-01", periods=70, freq=freq)
+    series = pd.Series(_wavy_trend(70), index=index)
+    model = LSTMRegressor(target_mode="delta", **TINY)
+    window = max(expected, 4)
+    forecaster = SeriesForecaster(
+        model, window_length=window, horizon=2, seasonal_period="auto"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # too few rows for 52
+        forecaster.fit(series)
+    assert forecaster.estimator_.seasonal_period == expected
+    assert model.seasonal_period is None  # the user's estimator is untouched
+    assert forecaster.forecast().shape == (2,)
+
+
+def test_forecaster_season_can_be_set_or_left_to_the_estimator():
+    from sklstm import SeriesForecaster
+
+    index = pd.date_range("2020-01-01", periods=40, freq="MS")
+    series = pd.Series(_wavy_trend(40), index=index)
+    model = LSTMRegressor(**TINY)
+    fitted = SeriesForecaster(model, window_length=6).fit(series)
+    assert fitted.estimator_.seasonal_period is None  # the default hands none on
+    fitted = SeriesForecaster(model, window_length=6, seasonal_period=3).fit(series)
+    assert fitted.estimator_.seasonal_period == 3
+    own = LSTMRegressor(seasonal_period=6, **TINY)
+    fitted = SeriesForecaster(own, window_length=6, seasonal_period="auto")
+    assert fitted.fit(series).estimator_.seasonal_period == 6  # the user's value
+    plain = SeriesForecaster(model, window_length=6, seasonal_period="auto")
+    assert plain.fit(series.reset_index(drop=True)).estimator_.seasonal_period is None

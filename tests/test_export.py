@@ -51,6 +51,9 @@ CONFIGS = {
         params=dict(cell="lstm", num_layers=2, bidirectional=True, linear_path=False),
         n_features=2,
     ),
+    "gru-seasonal-2d-delta-3d": dict(
+        params=dict(cell="gru", target_mode="delta", seasonal_period=3), n_outputs=2
+    ),
     "lstm-relu-1d-delta-2dinput": dict(
         params=dict(cell="lstm", activation="relu"), input_2d=True
     ),
