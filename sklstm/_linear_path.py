@@ -50,7 +50,7 @@ def ridge_start(
     >>> np.round(weight, 2), np.round(bias, 2)
     (array([[1., 2., 0.]], dtype=float32), array([0.5], dtype=float32))
     """
-    from sklearn.linear_model import RidgeCV
+    from sklearn.linear_model import Ridge, RidgeCV
 
     Z = np.asarray(windows, dtype=np.float64)
     T = np.asarray(targets, dtype=np.float64)
@@ -63,9 +63,22 @@ def ridge_start(
     mean = np.average(Z, axis=0, weights=w)
     std = np.sqrt(np.average((Z - mean) ** 2, axis=0, weights=w))
     std = np.where(std > 1e-12, std, 1.0)
-    ridge = RidgeCV(alphas=RIDGE_ALPHAS, alpha_per_target=T.shape[1] > 1)
-    ridge.fit((Z - mean) / std, T, sample_weight=w)
+    if len(Z) < _MIN_LEAVE_ONE_OUT:
+        # Leave-one-out needs a few rows (its residuals divide by 1 - leverage).
+        ridge = Ridge(alpha=1.0).fit((Z - mean) / std, T, sample_weight=w)
+        ridge.alpha_ = 1.0
+    else:
+        ridge = RidgeCV(alphas=RIDGE_ALPHAS, alpha_per_target=T.shape[1] > 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ridge.fit((Z - mean) / std, T, sample_weight=w)
     coef = np.atleast_2d(ridge.coef_) / std
     bias = np.atleast_1d(ridge.intercept_) - coef @ mean
     alpha = np.broadcast_to(np.asarray(ridge.alpha_, float), (T.shape[1],)).copy()
+    if not (np.isfinite(coef).all() and np.isfinite(bias).all()):
+        # Degenerate data: start the path at the mean target instead.
+        coef, bias = np.zeros_like(coef), np.average(T, axis=0, weights=w)
     return coef.astype(np.float32), bias.astype(np.float32), alpha
+
+
+# Fewer training rows than this fit a fixed penalty.
+_MIN_LEAVE_ONE_OUT = 5

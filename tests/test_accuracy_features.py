@@ -337,3 +337,16 @@ def test_forecaster_season_can_be_set_or_left_to_the_estimator():
     assert fitted.fit(series).estimator_.seasonal_period == 6  # the user's value
     plain = SeriesForecaster(model, window_length=6, seasonal_period="auto")
     assert plain.fit(series.reset_index(drop=True)).estimator_.seasonal_period is None
+
+
+def test_linear_path_starts_finite_on_a_few_or_constant_rows():
+    from sklstm._linear_path import ridge_start
+
+    for n_rows in (1, 2, 6):
+        Z = np.ones((n_rows, 3))  # constant columns, leverage 1 per row
+        weight, bias, _ = ridge_start(Z, np.arange(n_rows, dtype=float)[:, None])
+        assert np.isfinite(weight).all() and np.isfinite(bias).all()
+    X, y = frame_windows(np.array([1.0, 2.0, 3.0, 5.0]), 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        assert np.isfinite(LSTMRegressor(**TINY).fit(X, y).predict(X)).all()
