@@ -171,6 +171,14 @@ class BaseSequenceModel(BaseEstimator):
         """
         raise NotImplementedError
 
+    def _input_scaling(self, X3, stats):
+        """``(x_mean_, x_scale_)`` of a fresh fit, from the scan of ``X3``."""
+        return input_scaling(stats.mean, stats.std, scale=self.scale)
+
+    def _input_reference(self):
+        """The feature fed as relative windows (see SequenceDataset), or None."""
+        return None
+
     def _fit(self, X, y, sample_weight, *, continuing, epochs):
         load_torch()
         before = dict(vars(self))
@@ -214,9 +222,7 @@ class BaseSequenceModel(BaseEstimator):
         targets = self._learned_targets(X3, y, used=used, continuing=continuing)
         if not continuing:
             self._n_input_dims = n_input_dims
-            self.x_mean_, self.x_scale_ = input_scaling(
-                stats.mean, stats.std, scale=self.scale
-            )
+            self.x_mean_, self.x_scale_ = self._input_scaling(X3, stats)
         self.n_samples_skipped_ = len(X3) - len(used)
 
         from ._training import SequenceDataset
@@ -228,6 +234,7 @@ class BaseSequenceModel(BaseEstimator):
             y=targets[used],
             sample_weight=None if sample_weight is None else sample_weight[used],
             rows=None if len(used) == len(X3) else used,
+            reference_feature=self._input_reference(),
         )
         self._run_training(
             dataset,

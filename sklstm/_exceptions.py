@@ -2,12 +2,15 @@
 
 
 class ExtrapolationWarning(UserWarning):
-    """Predictions fall far outside the range of the training targets.
+    """Inputs or predictions fall far outside what the model saw in training.
 
-    A recurrent network with bounded activations cannot follow a trend far
-    beyond the values it was trained on. When this warning appears, consider
-    ``target_mode="delta"`` (learn the change from the last observed value)
-    or retraining on more recent data.
+    Raised by ``predict`` when a scaled input feature (the relative window
+    in ``"delta"`` mode) or a prediction of the learned target lies more than
+    half the training range beyond it. A recurrent network with bounded
+    activations cannot follow a trend far beyond the values it was trained
+    on. In ``"level"`` mode, consider ``target_mode="delta"`` (relative
+    windows, the change from the last observed value); in either mode,
+    retraining on data that covers the new range.
     """
 
 

@@ -85,7 +85,20 @@ def _export_module_class():
             else:
                 self.rnn = fitted.rnn
             self.head = fitted.head
+            self.linear = fitted.linear
             self.input_2d = est._n_input_dims == 2
+            # The feature read relative to its last value (delta mode), or -1.
+            reference = est._input_reference()
+            self.reference = -1 if reference is None else int(reference)
+            mask = torch.zeros(est.x_mean_.shape[0], dtype=torch.float64)
+            if reference is not None:
+                mask[reference] = 1.0
+            self.register_buffer("reference_mask", mask)
+            # One window step per output (seasonal_period), or none: the last.
+            steps = getattr(est, "_reference_steps", None)
+            self.seasonal = steps is not None
+            if self.seasonal:
+                self.register_buffer("steps", torch.as_tensor(steps, dtype=torch.long))
             self.delta = est.target_mode_ == "delta"
             self.target_feature = est.target_feature
             self.squeeze = bool(est._y_is_1d)
@@ -98,8 +111,13 @@ def _export_module_class():
             # Leading steps with a NaN first feature are padding (as in the module).
             n_missing = torch.isnan(x3[:, :, 0]).sum(dim=1)
             last = x3.shape[1] - 1 - n_missing
+            x64 = x3.double()
+            if self.reference >= 0:
+                # Relative windows: the reference feature minus its last value.
+                newest = x64[:, -1:, self.reference : self.reference + 1]
+                x64 = x64 - newest * self.reference_mask
             # Scaled in float64, then narrowed: the numbers predict() feeds the net.
-            scaled = ((x3.double() - self.x_mean) / self.x_scale).float()
+            scaled = ((x64 - self.x_mean) / self.x_scale).float()
             padded = torch.nan_to_num(scaled)
             if not self.fused:
                 # The unfused loop masks missing steps itself (unrolled on export).
@@ -111,9 +129,16 @@ def _export_module_class():
                 out, _ = self.rnn(_shift(padded, n_missing))
                 # A forward recurrence at step length-1 has seen only observed steps.
                 state = _at_step(out, last.clamp(min=0))
-            pred = self.head(state).double() * self.y_scale + self.y_mean
+            out = self.head(state)
+            if self.linear is not None:
+                out = out + self.linear(padded.flatten(1))
+            pred = out.double() * self.y_scale + self.y_mean
             if self.delta:
-                pred = pred + x3[:, -1, self.target_feature].double()[:, None]
+                last = x3[:, -1, self.target_feature].double()[:, None]
+                if self.seasonal:
+                    season = x3[:, :, self.target_feature].double()[:, self.steps]
+                    last = torch.where(torch.isnan(season), last, season)
+                pred = pred + last
             return pred[:, 0] if self.squeeze else pred
 
         def _encode_bidirectional(self, left, right, n_missing, last):
@@ -188,9 +213,11 @@ def export_onnx(model, path: str | os.PathLike, *, opset: int | None = None) -> 
     The graph takes what ``predict`` takes, as float32: raw (unscaled)
     sequences ``(batch, n_timesteps, n_features)``, or ``(batch,
     n_timesteps)`` for a model fitted on 2-D input, with any batch size (and,
-    for 3-D input, any number of timesteps). Leading NaN steps mean "no
-    history yet", as in ``predict``. It returns float64 predictions in target
-    units with the shape ``predict`` returns: the input scaling, the output
+    for 3-D input with ``linear_path=False``, any number of timesteps; the
+    linear path fixes them to ``n_timesteps_in_``). Leading NaN steps mean
+    "no history yet", as in ``predict``. It returns float64 predictions in
+    target units with the shape ``predict`` returns: the input scaling (of
+    the relative windows in ``"delta"`` mode), the linear path, the output
     unscaling and, in ``"delta"`` mode, the last observed value are part of
     the graph. Its input is named ``"X"``, its output ``"y"``.
 
@@ -257,6 +284,10 @@ def export_onnx(model, path: str | os.PathLike, *, opset: int | None = None) -> 
     n_features = model.n_features_in_
     if wrapper.input_2d:
         sample = torch.zeros(2, n_features)
+        dims = {0: torch.export.Dim("batch")}
+    elif wrapper.linear is not None:
+        # The linear path reads a fixed number of timesteps.
+        sample = torch.zeros(2, model.n_timesteps_in_, n_features)
         dims = {0: torch.export.Dim("batch")}
     else:
         sample = torch.zeros(2, 3, n_features)

@@ -1,4 +1,4 @@
-"""The torch network: a recurrent stack and a linear head, nothing else.
+"""The torch network: a recurrent stack, a linear head and a linear path.
 
 This module knows nothing of sklearn, scaling or pandas. Input is a float
 tensor ``(batch, timesteps, features)`` in which leading all-NaN steps mean
@@ -122,6 +122,14 @@ class SequenceRegressorModule(nn.Module):
         Seed of the initial weights, drawn with torch's default distributions
         from a private generator. None draws them from torch's global RNG, as
         every ``nn.Module`` does.
+    linear_inputs : int, default=0
+        Width of the flattened input window (timesteps x features) of a
+        linear autoregressive path added to the output (LSTNet's "highway");
+        0 means no such path. Missing (NaN) steps enter it as 0.
+    linear_init : tuple of array-like or None, default=None
+        ``(weight, bias)`` of the linear path, shapes ``(output_size,
+        linear_inputs)`` and ``(output_size,)``, e.g. a ridge fit; None
+        keeps the seeded draw (a restore overwrites it anyway).
 
     Attributes
     ----------
@@ -147,6 +155,8 @@ class SequenceRegressorModule(nn.Module):
         head_size: int | None = None,
         zero_init_head: bool = True,
         init_seed: int | None = None,
+        linear_inputs: int = 0,
+        linear_init: tuple | None = None,
     ):
         super().__init__()
         # With a seed, the layers are built without storage ("meta": no draw
@@ -189,12 +199,24 @@ class SequenceRegressorModule(nn.Module):
         output = nn.Linear(features, output_size, device=device)
         layers.append(output)
         self.head = nn.Sequential(*layers)
+        # Registered after the head, so the seeded draws of the layers above
+        # are those of a module without it.
+        self.linear = (
+            nn.Linear(linear_inputs, output_size, device=device)
+            if linear_inputs
+            else None
+        )
         if init_seed is not None:
             self.to_empty(device="cpu")
             self._draw_initial_weights(torch.Generator().manual_seed(int(init_seed)))
         if zero_init_head:
             nn.init.zeros_(output.weight)
             nn.init.zeros_(output.bias)
+        if self.linear is not None and linear_init is not None:
+            weight, bias = linear_init
+            with torch.no_grad():
+                self.linear.weight.copy_(torch.as_tensor(weight))
+                self.linear.bias.copy_(torch.as_tensor(bias))
 
     @torch.no_grad()
     def _draw_initial_weights(self, generator):
@@ -329,4 +351,6 @@ class SequenceRegressorModule(nn.Module):
         z = self.encode(x, has_missing_steps)
         for layer in self.head:
             z = self._dropout(z) if isinstance(layer, nn.Dropout) else layer(z)
+        if self.linear is not None:
+            z = z + self.linear(torch.nan_to_num(x).flatten(1))
         return z

@@ -114,6 +114,10 @@ def module_kwargs(est, n_features: int) -> dict:
         module__dropout=est.dropout,
         module__activation=est.activation,
         module__head_size=est.head_size,
+        # Fitted attributes of a regressor with a linear autoregressive path
+        # (absent for other estimators and models saved before it existed).
+        module__linear_inputs=getattr(est, "_linear_inputs", 0),
+        module__linear_init=getattr(est, "_linear_init", None),
     )
 
 

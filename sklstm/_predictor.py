@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from ._exceptions import ExtrapolationWarning
+from ._scaling import target_reference
 from ._training import (
     choose_num_threads,
     predict_block_rows,
@@ -49,6 +50,15 @@ class Predictor:
         self.y_mean, self.y_scale = est.y_mean_, est.y_scale_
         self.target_mode = est.target_mode_
         self.target_feature = est.target_feature
+        self.reference_feature = est._input_reference()
+        self.reference_steps = getattr(est, "_reference_steps", None)
+        # Scaled inputs beyond half the training range on either side (of a
+        # feature, after the relative transform) count as extrapolation.
+        self.input_low = self.input_high = None
+        if getattr(est, "_scaled_input_min", None) is not None:
+            low, high = est._scaled_input_min, est._scaled_input_max
+            margin = 0.5 * np.maximum(high - low, 1.0)
+            self.input_low, self.input_high = low - margin, high + margin
         # Predictions of the scaled target beyond half the training range on
         # either side count as extrapolation.
         low, high = est._scaled_target_min, est._scaled_target_max
@@ -80,19 +90,62 @@ class Predictor:
             n_features,
         )
         outputs = []
+        outside = np.zeros(n_features, dtype=bool)
         with torch.inference_mode(), torch_threads(threads):
             # Blocks are scaled one at a time, so a long strided window view
             # is never materialised in full.
             for start in range(0, n_samples, self.block_rows):
                 block = scale_to_float32(
-                    X3[start : start + self.block_rows], self.x_mean, self.x_scale
+                    X3[start : start + self.block_rows],
+                    self.x_mean,
+                    self.x_scale,
+                    self.reference_feature,
                 )
+                if self.input_low is not None:
+                    outside |= self._outside_inputs(block)
                 Xb = torch.from_numpy(block)
                 if self.device != "cpu":
                     Xb = Xb.to(self.device)
                 outputs.append(module(Xb, has_missing_steps=hint).cpu())
         out = outputs[0] if len(outputs) == 1 else torch.cat(outputs)
+        if outside.any():
+            self._warn_inputs_outside(np.flatnonzero(outside))
         return out.numpy()  # the caller's arithmetic widens it
+
+    def _outside_inputs(self, block: np.ndarray) -> np.ndarray:
+        """Per feature: whether a scaled input of ``block`` leaves the bounds."""
+        # fmin/fmax skip the NaN of missing steps.
+        low = np.fmin.reduce(block, axis=(0, 1))
+        high = np.fmax.reduce(block, axis=(0, 1))
+        return (low < self.input_low) | (high > self.input_high)
+
+    def _warn_inputs_outside(self, features: np.ndarray) -> None:
+        names = ", ".join(str(f) for f in features.tolist())
+        relative = self.reference_feature is not None and (
+            self.reference_feature in features.tolist()
+        )
+        if relative:
+            what = (
+                f"the windows move further from their last value (feature "
+                f"{self.reference_feature}, read relative to it in delta mode) "
+                f"than any training window did"
+            )
+            advice = "train on data whose windows cover such moves"
+        else:
+            what = "the input levels lie far outside the training range"
+            advice = (
+                "consider target_mode='delta' (relative windows) for a trending "
+                "series, or training on data that covers this range"
+                if self.target_mode == "level"
+                else "train on data that covers this range"
+            )
+        warnings.warn(
+            f"Input feature(s) {names}: {what} (more than half the training "
+            f"range beyond it, after scaling). The model is extrapolating; "
+            f"{advice}.",
+            ExtrapolationWarning,
+            stacklevel=4,  # the caller of LSTMRegressor.predict
+        )
 
     def unscale(self, scaled: np.ndarray, X3: np.ndarray) -> tuple[np.ndarray, bool]:
         """Predictions in target units (float64) and whether all are in range.
@@ -115,10 +168,12 @@ class Predictor:
             in_range = ((scaled >= low) & (scaled <= high)).all()
         pred = scaled * self.y_scale + self.y_mean  # float64 from here on
         if self.target_mode == "delta":
-            # The last step is always observed (NaN is only leading padding).
-            reference = np.asarray(X3[:, -1, self.target_feature], dtype=np.float64)
-            pred += reference[:, None]
+            pred += self.reference(X3)
         return pred, bool(in_range)
+
+    def reference(self, X3: np.ndarray) -> np.ndarray:
+        """What delta mode adds back, ``(n_samples, 1 or n_outputs)``."""
+        return target_reference(X3, self.target_feature, self.reference_steps)
 
     def unscale_small(
         self, scaled: np.ndarray, X3: np.ndarray
@@ -142,22 +197,33 @@ class Predictor:
             ]
             for row in rows
         ]
-        if self.target_mode == "delta":
+        if self.target_mode == "delta" and self.reference_steps is None:
             last = X3[:, -1, self.target_feature].tolist()
             pred = [[p + ref for p in row] for row, ref in zip(pred, last, strict=True)]
+        elif self.target_mode == "delta":
+            shape = (len(rows), len(constants))
+            references = np.broadcast_to(self.reference(X3), shape).tolist()
+            pred = [
+                [p + ref for p, ref in zip(row, refs, strict=True)]
+                for row, refs in zip(pred, references, strict=True)
+            ]
         return np.array(pred, dtype=np.float64), in_range
 
     def check_out_of_range(self, scaled: np.ndarray, pred: np.ndarray) -> None:
         """Warn about extrapolated predictions; refuse non-finite ones."""
         outside = (scaled < self.low) | (scaled > self.high)
         if outside.any():
-            what = "change" if self.target_mode == "delta" else "level"
+            if self.target_mode == "delta":
+                what = "change"
+                advice = "training on data that covers such changes"
+            else:
+                what = "level"
+                advice = "target_mode='delta' or training on data that covers it"
             warnings.warn(
                 f"{int(outside.any(axis=1).sum())} of {len(scaled)} predictions "
                 f"lie far outside the range of the training targets (the "
                 f"{what} the network learned). Recurrent networks do not "
-                f"extrapolate reliably; consider target_mode='delta' or "
-                f"training on data that covers this range.",
+                f"extrapolate reliably; consider {advice}.",
                 ExtrapolationWarning,
                 stacklevel=3,
             )

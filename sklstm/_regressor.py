@@ -7,6 +7,7 @@ training loop (callbacks, early stopping, history, progress bar).
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -15,9 +16,14 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseSequenceModel, _check_vectors
-from ._scaling import check_target_magnitude, target_scaling
+from ._scaling import (
+    check_target_magnitude,
+    input_scaling,
+    target_reference,
+    target_scaling,
+)
 from ._state import Fitted
-from ._validation import check_sequences
+from ._validation import check_sequences, scan_sequences
 
 
 class LSTMRegressor(RegressorMixin, BaseSequenceModel):
@@ -31,9 +37,13 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
 
     Inputs and targets are standardised internally (fitted on the training
     data only, so nothing leaks across cross-validation folds). For
-    univariate input the network learns, by default, the change from the last
-    observed value (``target_mode="auto"``), which lets it continue trends
-    beyond the training range: after ``[196, 198, 200]`` it predicts 202.
+    univariate input that continues into the target, the network learns, by
+    default, the change from the last observed value and reads each window
+    relative to that value (``target_mode="auto"``), which lets it continue
+    trends beyond the training range: after ``[196, 198, 200]`` it predicts
+    202. A linear map of the window (``linear_path``), started at the ridge
+    regression on the same inputs, is added to the recurrent output, so the
+    network starts from, and learns on top of, a linear autoregression.
 
     Parameters
     ----------
@@ -56,14 +66,39 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         Units of an extra ReLU dense layer between the recurrent stack and
         the linear output; None means a linear output only.
     target_mode : {"auto", "level", "delta"}, default="auto"
-        What the network learns. ``"level"``: the target itself.
-        ``"delta"``: the target minus the last observed value of feature
-        ``target_feature`` (the prediction adds it back), which extrapolates
-        trends and loses no expressiveness. ``"auto"``: ``"delta"`` when each
-        step has a single feature, else ``"level"``.
+        What the network learns. ``"level"``: the target itself, from the
+        windows as given. ``"delta"``: relative windows: the target minus the
+        last observed value of feature ``target_feature`` (the prediction adds
+        it back), from windows whose ``target_feature`` steps are also minus
+        that value (other features, covariates, stay levels). A level-shifted
+        series then gives the same windows and shifted predictions, so trends
+        extrapolate. ``"auto"``: with one feature per step, ``"delta"`` when
+        the training data say the target continues the last step: the last
+        value predicts ``y`` better (mean absolute error over the training
+        rows and outputs) than the mean of ``y`` does and no worse than the
+        step before it does (windows newest-first, such as lag matrices
+        ``lag_1, lag_2, ...``, fail this); ``"level"`` otherwise (for example
+        a log-transformed target of raw windows) and with several features.
+        ``"delta"`` on data that fail this test warns (``UserWarning``).
     target_feature : int, default=0
         The input feature whose last value is the reference in ``"delta"``
         mode.
+    linear_path : bool, default=True
+        Add a linear map of the flattened scaled window (missing steps read
+        as the training mean) to the recurrent output, initialised from a
+        ridge regression on the scaled training windows (penalty by
+        leave-one-out, sample weights honoured) while the recurrent head
+        starts at zero: training starts at the ridge forecast. It fixes the
+        number of timesteps at ``fit``; ``predict`` refuses other lengths.
+        False: the recurrent output only (3-D input of any length).
+    seasonal_period : int or None, default=None
+        In ``"delta"`` mode with windows of at least this many steps, output
+        ``k`` (0-based; ``k`` steps after the first target) learns the change
+        from the value one season before its target, window step
+        ``n_timesteps - seasonal_period + (k % seasonal_period)``, instead of
+        from the last value (which stands in where that step is padding).
+        The inputs stay relative to the last value. Shorter windows warn and
+        keep the last value. None: the last value for every output.
     scale : bool, default=True
         Standardise inputs (per feature) and targets (per output) with
         statistics of the training data.
@@ -116,7 +151,7 @@ default="adam"
         or targets (``hidden_size``, ``num_layers``, ``cell``,
         ``bidirectional``, ``dropout``, ``activation``, ``head_size``,
         ``scale``, ``optimizer``, ``random_state``, ``target_mode``,
-        ``target_feature``, ``loss``).
+        ``target_feature``, ``loss``, ``linear_path``).
     verbose : int, default=0
         0 is silent; 1 or more prints a table row of the training and
         validation loss per epoch and, in a terminal or notebook, a progress
@@ -146,6 +181,9 @@ default="adam"
         Column names of a DataFrame passed to ``fit`` (2-D input only).
     n_outputs_ : int
         Number of targets.
+    n_timesteps_in_ : int
+        Timesteps per training sequence (the length ``predict`` requires
+        with ``linear_path=True``).
     target_mode_ : str
         The resolved ``target_mode`` ("level" or "delta").
     net_ : skorch.NeuralNetRegressor
@@ -167,10 +205,13 @@ default="adam"
     x_mean_ : ndarray of shape (n_features,)
         Mean of each input feature over the observed training steps (zeros
         when ``scale=False``); inputs are fed to the network as
-        ``(X - x_mean_) / x_scale_``.
+        ``(X - x_mean_) / x_scale_``. In ``"delta"`` mode the entry of
+        ``target_feature`` describes the relative windows (each step minus
+        the window's last value), which is what the network reads.
     x_scale_ : ndarray of shape (n_features,)
         Standard deviation of each input feature (1 for constant features,
-        ones when ``scale=False``).
+        ones when ``scale=False``), of the relative windows for
+        ``target_feature`` in ``"delta"`` mode.
     y_mean_ : ndarray of shape (n_outputs_,)
         Mean of each training target as the network learns it (the change
         from the last observed value in ``"delta"`` mode).
@@ -200,12 +241,16 @@ default="adam"
         "target_mode": [StrOptions({"auto", "level", "delta"})],
         "target_feature": [Interval(Integral, 0, None, closed="left")],
         "loss": [StrOptions({"mse", "mae", "huber"})],
+        "linear_path": ["boolean"],
+        "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
     }
 
     _warm_start_fixed = BaseSequenceModel._warm_start_fixed + (
         "target_mode",
         "target_feature",
         "loss",
+        "linear_path",
+        "seasonal_period",
     )
 
     _fitted_state = BaseSequenceModel._fitted_state + (
@@ -216,6 +261,14 @@ default="adam"
         Fitted("_y_is_1d", "bool"),
         Fitted("_scaled_target_min", "array"),
         Fitted("_scaled_target_max", "array"),
+        # Optional: absent in model files written before relative windows
+        # and the linear path (such models have neither).
+        Fitted("n_timesteps_in_", "int", optional=True),
+        Fitted("_relative_inputs", "bool", optional=True),
+        Fitted("_linear_inputs", "int", optional=True),
+        Fitted("_scaled_input_min", "array", optional=True),
+        Fitted("_scaled_input_max", "array", optional=True),
+        Fitted("_reference_steps", "array", optional=True),
     )
 
     def __init__(
@@ -230,6 +283,8 @@ default="adam"
         head_size=None,
         target_mode="auto",
         target_feature=0,
+        linear_path=True,
+        seasonal_period=None,
         scale=True,
         min_observed_steps=1,
         loss="mse",
@@ -261,6 +316,8 @@ default="adam"
         self.head_size = head_size
         self.target_mode = target_mode
         self.target_feature = target_feature
+        self.linear_path = linear_path
+        self.seasonal_period = seasonal_period
         self.scale = scale
         self.min_observed_steps = min_observed_steps
         self.loss = loss
@@ -341,15 +398,24 @@ default="adam"
                 f"y has {y2.shape[1]} output(s), but this estimator was "
                 f"fitted with {self.n_outputs_}; refit without warm_start."
             )
-        if not continuing:
+        if continuing:
+            self._check_timesteps(X3)
+        else:
             self._y_is_1d = y_is_1d
             self.n_outputs_ = y2.shape[1]
-            self.target_mode_ = self._resolve_target_mode(X3.shape[2])
+            self.n_timesteps_in_ = X3.shape[1]
+            self.target_mode_ = self._resolve_target_mode(X3, y2, used)
+            self._relative_inputs = self.target_mode_ == "delta"
+            self._linear_inputs = X3.shape[1] * X3.shape[2] if self.linear_path else 0
         target = y2
+        if not continuing:
+            self.__dict__.pop("_reference_steps", None)
+            steps = self._seasonal_steps(X3.shape[1])
+            if steps is not None:
+                self._reference_steps = steps
         if self.target_mode_ == "delta":
-            # The last step is always observed (NaN is only leading padding).
-            target = (
-                y2 - np.asarray(X3[:, -1, self.target_feature], np.float64)[:, None]
+            target = y2 - target_reference(
+                X3, self.target_feature, getattr(self, "_reference_steps", None)
             )
         if continuing:
             check_target_magnitude(target)
@@ -370,10 +436,82 @@ default="adam"
                 f"{n_features} feature(s) per step."
             )
 
-    def _resolve_target_mode(self, n_features):
-        if self.target_mode == "auto":
-            return "delta" if n_features == 1 else "level"
-        return self.target_mode
+    def _resolve_target_mode(self, X3, y2, used):
+        if self.target_mode == "level":
+            return "level"
+        continues, reason = _continues_last_step(X3, y2, used, self.target_feature)
+        if self.target_mode == "delta":
+            if not continues:
+                warnings.warn(
+                    f"target_mode='delta', but {reason}: y does not look like "
+                    f"the continuation of the last input step (a transformed "
+                    f"target such as log(y) of raw windows, or windows whose "
+                    f"newest value is not last, e.g. lag_1, lag_2, ...). The "
+                    f"prediction adds the last value of feature "
+                    f"{self.target_feature} back; use target_mode='level' (or "
+                    f"'auto', which decides from the data) unless that is "
+                    f"meant.",
+                    UserWarning,
+                    stacklevel=6,
+                )
+            return "delta"
+        if X3.shape[2] > 1:
+            return "level"
+        return "delta" if continues else "level"
+
+    def _seasonal_steps(self, n_timesteps):
+        """Window steps one season before each target, or None (last value)."""
+        m = self.seasonal_period
+        if m is None or self.target_mode_ != "delta":
+            return None
+        if n_timesteps < m:
+            warnings.warn(
+                f"seasonal_period={m}, but the windows have {n_timesteps} "
+                f"steps: none holds the value one season before the target, "
+                f"so the change is learned from the last value. Use windows "
+                f"of at least {m} steps (window_length >= seasonal_period).",
+                UserWarning,
+                stacklevel=6,
+            )
+            return None
+        return n_timesteps - m + np.arange(self.n_outputs_) % m
+
+    def _input_reference(self):
+        return self.target_feature if getattr(self, "_relative_inputs", False) else None
+
+    def _input_scaling(self, X3, stats):
+        reference = self._input_reference()
+        if reference is not None:
+            # One more pass, on the relative windows, one chunk at a time.
+            stats = scan_sequences(X3, with_stats=True, reference_feature=reference)
+        mean, scale = input_scaling(stats.mean, stats.std, scale=self.scale)
+        self._scaled_input_min = (stats.minimum - mean) / scale
+        self._scaled_input_max = (stats.maximum - mean) / scale
+        return mean, scale
+
+    def _run_training(self, dataset, *, continuing, **kwargs):
+        if not continuing and self._linear_inputs:
+            from ._linear_path import ridge_start
+
+            windows, targets, weights = _flat_training_rows(dataset)
+            weight, bias, _ = ridge_start(windows, targets, weights)
+            # Read by build_net for the new module only; not fitted state.
+            self._linear_init = (weight, bias)
+        try:
+            super()._run_training(dataset, continuing=continuing, **kwargs)
+        finally:
+            self.__dict__.pop("_linear_init", None)
+
+    def _check_timesteps(self, X3):
+        if getattr(self, "_linear_inputs", 0) and X3.shape[1] != self.n_timesteps_in_:
+            raise ValueError(
+                f"X has {X3.shape[1]} timesteps, but this LSTMRegressor was "
+                f"fitted on {self.n_timesteps_in_} and its linear path "
+                f"(linear_path=True) reads exactly that many. Pass windows of "
+                f"{self.n_timesteps_in_} steps (pad shorter histories with "
+                f"leading NaN), or refit with linear_path=False to accept any "
+                f"length."
+            )
 
     def _make_predictor(self):
         from ._predictor import Predictor
@@ -386,6 +524,19 @@ default="adam"
             raise ValueError(f"target_mode_ is {self.target_mode_!r}")
         names = ("y_mean_", "y_scale_", "_scaled_target_min", "_scaled_target_max")
         _check_vectors(self, names, self.n_outputs_)
+        if hasattr(self, "_scaled_input_min"):
+            n_features = self.n_features_in_ if self._n_input_dims == 3 else 1
+            _check_vectors(self, ("_scaled_input_min", "_scaled_input_max"), n_features)
+        steps = getattr(self, "_reference_steps", None)
+        if steps is not None and (
+            steps.shape != (self.n_outputs_,)
+            or steps.dtype.kind not in "iu"
+            or not hasattr(self, "n_timesteps_in_")
+            or not ((steps >= 0) & (steps < self.n_timesteps_in_)).all()
+        ):
+            raise ValueError("_reference_steps are not window steps, one per output")
+        if getattr(self, "_linear_inputs", 0) and not hasattr(self, "n_timesteps_in_"):
+            raise ValueError("_linear_inputs is set but n_timesteps_in_ is missing")
 
     # -------------------------------------------------------------- predict
 
@@ -413,6 +564,7 @@ default="adam"
         if not hasattr(self, "net_"):
             check_is_fitted(self, "net_")  # raises sklearn's NotFittedError
         X3 = check_sequences(self, X, reset=False)
+        self._check_timesteps(X3)
         predictor = self._predictor
         scaled = predictor.forward(X3, n_threads=self.n_threads)
         pred, in_range = predictor.unscale(scaled, X3)
@@ -430,3 +582,48 @@ default="adam"
         # Deterministic given random_state (bit-identical on CPU).
         tags.non_deterministic = False
         return tags
+
+
+def _continues_last_step(X3, y2, used, feature) -> tuple[bool, str]:
+    """Whether ``y`` continues the last step of ``feature``, and why not.
+
+    True when the last value predicts ``y`` (mean absolute error over the
+    used rows and all outputs) better than the mean of ``y`` and no worse
+    than the step before it; the second test catches newest-first windows.
+    """
+    y = y2[used]
+    last = np.asarray(X3[used, -1, feature], dtype=np.float64)[:, None]
+    error_last = float(np.abs(y - last).mean())
+    error_mean = float(np.abs(y - y.mean(axis=0)).mean())
+    if not error_last < error_mean:
+        return False, (
+            f"the last value of feature {feature} predicts y worse than the "
+            f"mean of y does (mean absolute error {error_last:.4g} against "
+            f"{error_mean:.4g})"
+        )
+    if X3.shape[1] > 1:
+        before = np.asarray(X3[used, -2, feature], dtype=np.float64)[:, None]
+        error_before = float(np.nanmean(np.abs(y - before)))
+        if error_last > error_before:
+            return False, (
+                f"the step before the last predicts y better than the last "
+                f"does (mean absolute error {error_before:.4g} against "
+                f"{error_last:.4g})"
+            )
+    return True, ""
+
+
+def _flat_training_rows(dataset):
+    """The scaled training windows flattened (NaN as 0), targets and weights."""
+    rows = 4096
+    windows = np.concatenate(
+        [
+            np.nan_to_num(dataset.take(slice(start, start + rows))[0].numpy()).reshape(
+                min(rows, len(dataset) - start), -1
+            )
+            for start in range(0, len(dataset), rows)
+        ]
+    )
+    targets = dataset.y.numpy()
+    weights = None if dataset.w is None else dataset.w.numpy()
+    return windows, targets, weights

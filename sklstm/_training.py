@@ -29,13 +29,19 @@ from skorch.dataset import unpack_data
 from torch import nn
 
 from ._exceptions import DivergenceError
+from ._scaling import relative_windows
 
 # Scaled inputs up to this size are built once as one tensor; larger inputs
 # (a long series with a wide window) are gathered batch by batch from the view.
 MATERIALIZE_LIMIT_BYTES = 64 * 2**20
 
 
-def scale_to_float32(X3: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+def scale_to_float32(
+    X3: np.ndarray,
+    mean: np.ndarray,
+    scale: np.ndarray,
+    reference_feature: int | None = None,
+) -> np.ndarray:
     """``(X3 - mean) / scale`` computed in float64, stored as float32.
 
     Subtracting the mean before narrowing keeps small changes on a large
@@ -49,6 +55,10 @@ def scale_to_float32(X3: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.
         Sequences (any float dtype; may be a strided view).
     mean, scale : ndarray of shape (n_features,)
         float64 standardisation.
+    reference_feature : int or None, default=None
+        Scale this feature's relative windows instead of its levels (each
+        step minus the sequence's last value, as
+        :func:`~sklstm._scaling.relative_windows`), chunk by chunk.
 
     Returns
     -------
@@ -62,15 +72,23 @@ def scale_to_float32(X3: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.
     array([0., 1.], dtype=float32)
     """
     if X3.size <= _SCALE_CHUNK_VALUES:
-        centred = np.subtract(X3, mean, dtype=np.float64)
+        centred = _centred(X3, mean, reference_feature)
         return np.divide(centred, scale, out=centred).astype(np.float32)
     out = np.empty(X3.shape, dtype=np.float32)
     n_samples, n_timesteps, n_features = X3.shape
     rows = max(1, _SCALE_CHUNK_VALUES // (n_timesteps * n_features))
     for start in range(0, n_samples, rows):
-        centred = np.subtract(X3[start : start + rows], mean, dtype=np.float64)
+        centred = _centred(X3[start : start + rows], mean, reference_feature)
         np.divide(centred, scale, out=out[start : start + rows], casting="same_kind")
     return out
+
+
+def _centred(block, mean, reference_feature):
+    if reference_feature is None:
+        return np.subtract(block, mean, dtype=np.float64)
+    centred = relative_windows(block, reference_feature)
+    centred -= mean
+    return centred
 
 
 # Values per float64 temporary of scale_to_float32 (8 MB).
@@ -91,10 +109,22 @@ class SequenceDataset(torch.utils.data.Dataset):
     sample_weight : ndarray of shape (n_samples,) or None
     rows : ndarray of int or None
         The rows of ``X3`` this dataset covers (all when None).
+    reference_feature : int or None
+        Feature fed as relative windows (see :func:`scale_to_float32`).
     """
 
-    def __init__(self, X3, x_mean, x_scale, y=None, sample_weight=None, rows=None):
+    def __init__(
+        self,
+        X3,
+        x_mean,
+        x_scale,
+        y=None,
+        sample_weight=None,
+        rows=None,
+        reference_feature=None,
+    ):
         self.X3 = X3
+        self.reference_feature = reference_feature
         self.x_mean = np.asarray(x_mean, dtype=np.float64)
         self.x_scale = np.asarray(x_scale, dtype=np.float64)
         self.rows = np.arange(len(X3)) if rows is None else np.asarray(rows)
@@ -110,7 +140,9 @@ class SequenceDataset(torch.utils.data.Dataset):
             self.X = self._scale(X3[self.rows] if rows is not None else X3)
 
     def _scale(self, block):
-        return torch.from_numpy(scale_to_float32(block, self.x_mean, self.x_scale))
+        return torch.from_numpy(
+            scale_to_float32(block, self.x_mean, self.x_scale, self.reference_feature)
+        )
 
     def __len__(self):
         return len(self.rows)
@@ -120,6 +152,7 @@ class SequenceDataset(torch.utils.data.Dataset):
         positions = np.asarray(positions)
         sub = SequenceDataset.__new__(SequenceDataset)
         sub.X3, sub.x_mean, sub.x_scale = self.X3, self.x_mean, self.x_scale
+        sub.reference_feature = self.reference_feature
         sub.rows = self.rows[positions]
         index = torch.as_tensor(positions)
         sub.y = None if self.y is None else self.y[index]

@@ -34,6 +34,8 @@ class SequenceStats:
     n_observed: np.ndarray  # observed (non-NaN) steps per sample
     mean: np.ndarray | None  # per-feature mean of the observed values
     std: np.ndarray | None  # per-feature standard deviation
+    minimum: np.ndarray | None = None  # per-feature smallest observed value
+    maximum: np.ndarray | None = None  # per-feature largest observed value
 
 
 def check_sequences(estimator, X, *, reset: bool, y="no_validation", **y_params):
@@ -229,7 +231,9 @@ def _check_missing_layout(
     return missing_values, observed
 
 
-def scan_sequences(X3: np.ndarray, *, with_stats: bool) -> SequenceStats:
+def scan_sequences(
+    X3: np.ndarray, *, with_stats: bool, reference_feature: int | None = None
+) -> SequenceStats:
     """Check the NaN layout of every sequence and (optionally) feature stats.
 
     Parameters
@@ -237,13 +241,25 @@ def scan_sequences(X3: np.ndarray, *, with_stats: bool) -> SequenceStats:
     X3 : ndarray of shape (n_samples, n_timesteps, n_features)
         Sequences; may be a strided view.
     with_stats : bool
-        Whether to compute the per-feature mean and standard deviation of
-        the observed values (for internal scaling).
+        Whether to compute the per-feature mean, standard deviation, minimum
+        and maximum of the observed values (for internal scaling).
+    reference_feature : int or None, default=None
+        Compute the statistics of feature ``reference_feature`` on the
+        relative windows (each step minus the sequence's last value, see
+        :func:`~sklstm._scaling.relative_windows`), one chunk at a time.
 
     Returns
     -------
     SequenceStats
+
+    Examples
+    --------
+    >>> X3 = np.array([[[1.0], [2.0]], [[5.0], [7.0]]])
+    >>> scan_sequences(X3, with_stats=True, reference_feature=0).minimum
+    array([-2.])
     """
+    from ._scaling import relative_windows
+
     n_samples, n_timesteps, n_features = X3.shape
     rows = max(1, _CHUNK_VALUES // (n_timesteps * n_features))
     n_observed = np.empty(n_samples, dtype=np.int64)
@@ -251,8 +267,11 @@ def scan_sequences(X3: np.ndarray, *, with_stats: bool) -> SequenceStats:
     total_sq = np.zeros(n_features)
     count = 0
     shift = None
+    low, high = np.full(n_features, np.inf), np.full(n_features, -np.inf)
     for start in range(0, n_samples, rows):
         chunk = X3[start : start + rows]
+        if with_stats and reference_feature is not None:
+            chunk = relative_windows(chunk, reference_feature)
         if np.isfinite(chunk).all():
             # The common case (no padding, no inf): one pass, no layout checks.
             n_observed[start : start + len(chunk)] = n_timesteps
@@ -278,13 +297,22 @@ def scan_sequences(X3: np.ndarray, *, with_stats: bool) -> SequenceStats:
                 total += centred.sum(axis=(0, 1))
                 total_sq += np.einsum("ijk,ijk->k", centred, centred)
             count += observed_count
+            # fmin/fmax skip the NaN of missing steps.
+            low = np.fmin(low, np.fmin.reduce(chunk, axis=(0, 1)))
+            high = np.fmax(high, np.fmax.reduce(chunk, axis=(0, 1)))
     if not with_stats:
         return SequenceStats(n_observed, None, None)
     if not (np.isfinite(total).all() and np.isfinite(total_sq).all()):
         raise too_large_error("X", X3)
     mean_shifted = total / count
     var = np.maximum(total_sq / count - mean_shifted**2, 0.0)
-    return SequenceStats(n_observed, mean_shifted + shift, np.sqrt(var))
+    return SequenceStats(
+        n_observed,
+        mean_shifted + shift,
+        np.sqrt(var),
+        low.astype(np.float64),
+        high.astype(np.float64),
+    )
 
 
 def too_large_error(name: str, values: np.ndarray) -> ValueError:

@@ -177,6 +177,8 @@ def test_clone_keeps_every_parameter():
         head_size=5,
         target_mode="level",
         target_feature=1,
+        linear_path=False,
+        seasonal_period=4,
         scale=False,
         min_observed_steps=2,
         loss="huber",
@@ -301,7 +303,7 @@ def test_delta_mode_untrained_predicts_last_value_plus_mean_change():
     # With the zero-initialised head, one epoch at a tiny lr leaves the
     # network output at ~0: predictions are the reference plus the mean delta.
     X, y = frame_windows(np.array([1.0, 2.0, 4.0, 7.0, 11.0, 16.0, 22.0]), 2)
-    model = LSTMRegressor(**tiny(max_epochs=1, lr=1e-9))
+    model = LSTMRegressor(**tiny(max_epochs=1, lr=1e-9, linear_path=False))
     model.fit(X, y)
     mean_change = np.mean(y - X[:, -1, 0])
     np.testing.assert_allclose(model.predict(X), X[:, -1, 0] + mean_change, atol=1e-5)
@@ -316,7 +318,10 @@ def padded_model():
     X = SlidingWindowTransformer(window_length=5).fit_transform(series)[:-1]
     y = series[1:]
     assert np.isnan(X[0, :4]).all()
-    model = LSTMRegressor(hidden_size=5, max_epochs=5, lr=0.01, random_state=0)
+    # Sequences of other lengths are compared: no linear path, which fixes it.
+    model = LSTMRegressor(
+        hidden_size=5, max_epochs=5, lr=0.01, random_state=0, linear_path=False
+    )
     return model.fit(X, y), X, y
 
 
@@ -343,7 +348,9 @@ def test_padding_at_predict_is_handled_when_fit_had_none(padded_model):
     _, X, y = padded_model
     # Fitted without any padded row: the training steps skip the NaN test,
     # but predict still scans its own input.
-    model = LSTMRegressor(hidden_size=5, max_epochs=2, lr=0.01, random_state=0)
+    model = LSTMRegressor(
+        hidden_size=5, max_epochs=2, lr=0.01, random_state=0, linear_path=False
+    )
     model.fit(X[4:], y[4:])
     short = np.array(X[2:3, 2:])
     np.testing.assert_allclose(
