@@ -171,6 +171,16 @@ default="adam"
         more than it saves, and torch's current setting otherwise. Under
         ``GridSearchCV(n_jobs=k)`` joblib already limits each worker's
         threads to ``cores // k``.
+    input_lags : "auto", int or None, default="auto"
+        How 2-D input is read. ``"auto"``: as ``(n_samples, n_timesteps)``,
+        oldest step first, unless ``fit`` got a DataFrame with columns named
+        ``lag_1 .. lag_k`` (skforecast's lag matrices, newest first): then
+        the lags become the steps of feature 0, oldest first, and every
+        other column one more feature, repeated at each step. An int ``k``:
+        the first ``k`` columns are ``lag_1 .. lag_k`` (newest first, with
+        or without names) and the rest per-sample features, as
+        skforecast's ``ForecasterRecursive(lags=k)`` passes them. None: 2-D
+        columns are always timesteps, oldest first.
 
     Attributes
     ----------
@@ -243,6 +253,11 @@ default="adam"
         "loss": [StrOptions({"mse", "mae", "huber"})],
         "linear_path": ["boolean"],
         "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
+        "input_lags": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+            None,
+        ],
     }
 
     _warm_start_fixed = BaseSequenceModel._warm_start_fixed + (
@@ -251,6 +266,7 @@ default="adam"
         "loss",
         "linear_path",
         "seasonal_period",
+        "input_lags",
     )
 
     _fitted_state = BaseSequenceModel._fitted_state + (
@@ -306,6 +322,7 @@ default="adam"
         device="cpu",
         callbacks=None,
         n_threads=None,
+        input_lags="auto",
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -339,6 +356,7 @@ default="adam"
         self.device = device
         self.callbacks = callbacks
         self.n_threads = n_threads
+        self.input_lags = input_lags
 
     # ------------------------------------------------------------------ fit
 

@@ -30,12 +30,6 @@ from sklstm._validation import check_sequences
 
 SMALL = dict(hidden_size=4, max_epochs=2, random_state=0)
 
-needs_input_lags = pytest.mark.xfail(
-    "input_lags" not in LSTMRegressor().get_params(),
-    reason="LSTMRegressor(input_lags=...) is a pending edit of _regressor.py",
-    raises=TypeError,
-    strict=True,
-)
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:X does not have valid feature names",
@@ -65,7 +59,6 @@ def _backtest_mae(estimator, y: pd.Series, lags: int) -> float:
     return float(metric.iloc[0, 0])
 
 
-@needs_input_lags
 def test_forecaster_recursive_gives_the_network_oldest_first_windows():
     y = _airline()[:60]
     forecaster = ForecasterRecursive(
@@ -82,24 +75,14 @@ def test_forecaster_recursive_gives_the_network_oldest_first_windows():
     )
 
 
-@needs_input_lags
 def test_backtest_mae_is_close_to_ridge_on_airline():
     y = _airline()
     ridge = _backtest_mae(Ridge(), y, lags=12)
-    lstm = _backtest_mae(
-        LSTMRegressor(
-            input_lags=12,
-            hidden_size=16,
-            max_epochs=300,
-            target_mode="level",
-            random_state=0,
-        ),
-        y,
-        lags=12,
-    )
-    # Measured (CPU, torch 2.13): Ridge 34.2, LSTM 33.8; other seeds give
-    # 38-58 (README, "Inside sktime and skforecast").
-    assert lstm <= 1.3 * ridge, (lstm, ridge)
+    lstm = _backtest_mae(LSTMRegressor(input_lags=12, random_state=0), y, lags=12)
+    # Measured (CPU, torch 2.13, default LSTMRegressor: relative windows and a
+    # linear path started at ridge): Ridge 34.2; LSTM 37.9, 40.5, 35.3 for
+    # seeds 0-2 (README, "Inside sktime and skforecast").
+    assert lstm <= 1.2 * ridge, (lstm, ridge)
 
 
 def test_multiseries_lag_frames_are_detected_by_name():
