@@ -203,13 +203,19 @@ def test_newest_first_lag_columns_resolve_to_level():
         {f"lag_{k}": values[12 - k : len(values) - k] for k in range(1, 6)}
     )
     y = values[12:]
-    # sklstm's own order, oldest first, continues into y: delta.
+    # Named lag columns are read oldest first whatever their order
+    # (input_lags="auto"), so y continues the last step: delta.
+    assert LSTMRegressor(**TINY).fit(lags, y).target_mode_ == "delta"
+    # Read as given (input_lags=None), sklstm's own order, oldest first,
+    # continues into y ...
     oldest_first = lags[lags.columns[::-1]]
-    assert LSTMRegressor(**TINY).fit(oldest_first, y).target_mode_ == "delta"
-    # skforecast's order, newest first: the last column is the oldest lag.
-    assert LSTMRegressor(**TINY).fit(lags, y).target_mode_ == "level"
+    plain = dict(TINY, input_lags=None)
+    assert LSTMRegressor(**plain).fit(oldest_first, y).target_mode_ == "delta"
+    # ... and skforecast's order, newest first, does not: the last column is
+    # the oldest lag.
+    assert LSTMRegressor(**plain).fit(lags, y).target_mode_ == "level"
     with pytest.warns(UserWarning, match="step before the last predicts y better"):
-        LSTMRegressor(target_mode="delta", **TINY).fit(lags, y)
+        LSTMRegressor(target_mode="delta", **plain).fit(lags, y)
 
 
 def test_delta_contradicted_by_the_data_warns():
