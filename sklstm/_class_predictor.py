@@ -34,6 +34,9 @@ class ClassPredictor(Predictor):
             est.hidden_size, 2 if est.bidirectional else 1
         )
         self.x_mean, self.x_scale = est.x_mean_, est.x_scale_
+        # Classifier inputs are levels, and their range is not checked.
+        self.reference_feature = None
+        self.input_low = self.input_high = None
 
     def logits(self, X3: np.ndarray, *, n_threads: int | None) -> np.ndarray:
         """The network's logits (float64) for validated ``X3``.

@@ -179,6 +179,7 @@ def test_clone_keeps_every_parameter():
         target_feature=1,
         linear_path=False,
         seasonal_period=4,
+        input_lags=3,
         scale=False,
         min_observed_steps=2,
         loss="huber",
