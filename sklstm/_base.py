@@ -25,6 +25,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight
@@ -281,6 +282,7 @@ class BaseSequenceModel(BaseEstimator):
             history_attributes,
             pop_interrupted_epoch,
             resolve_device,
+            stopped_at_convergence,
             train,
         )
 
@@ -330,6 +332,21 @@ class BaseSequenceModel(BaseEstimator):
         for name, value in history_attributes(net, self.early_stopping).items():
             setattr(self, name, value)
         self._predictor = self._make_predictor()
+        if epochs is None and interrupted is None and not stopped_at_convergence(net):
+            self._warn_not_converged()
+
+    def _warn_not_converged(self):
+        """MLPRegressor's ConvergenceWarning: max_epochs ended a fit still improving."""
+        watched = "validation" if self.early_stopping else "training"
+        warnings.warn(
+            f"max_epochs={self.max_epochs} reached while the {watched} loss was "
+            f"still improving by more than tol={self.tol} within "
+            f"n_iter_no_change={self.n_iter_no_change} epochs; the model may "
+            f"fit better with a larger max_epochs (or stop sooner with a "
+            f"larger tol).",
+            ConvergenceWarning,
+            stacklevel=7,
+        )
 
     def _record_fixed_params(self):
         """Remember, on the net, the hyperparameters a warm fit must keep."""
