@@ -32,6 +32,7 @@ from sklearn.utils.validation import _check_sample_weight
 
 from ._scaling import input_scaling
 from ._state import Fitted, set_fitted_state
+from ._threads import prefer_passive_waits
 from ._validation import check_sequences, input_ndim, scan_sequences
 
 _OPTIMIZERS = {"adam", "adamw", "sgd", "rmsprop"}
@@ -88,6 +89,8 @@ def load_torch() -> None:
 
 
 def _import_torch_modules():
+    # Before torch's OpenMP runtime starts: idle threads sleep, not spin.
+    prefer_passive_waits()
     import skorch  # noqa: F401
     import torch  # noqa: F401
 
@@ -127,6 +130,7 @@ class BaseSequenceModel(BaseEstimator):
         "device": [_DeviceOptions({"cpu", "cuda", "auto"})],
         "callbacks": [list, None],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "precision": [StrOptions({"float32", "bf16-mixed"})],
     }
 
     # The fitted attributes every recurrent estimator has (see sklstm._state);

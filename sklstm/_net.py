@@ -31,6 +31,7 @@ from ._training import (
     TailSplit,
     ValidationR2,
     WeightedLoss,
+    check_precision,
     choose_num_threads,
     chunk_rows,
     output_is_interactive,
@@ -264,6 +265,9 @@ def build_net(
     net.max_chunk_rows = chunk_rows(
         n_timesteps, est.hidden_size, est.num_layers, 2 if est.bidirectional else 1
     )
+    # Until every estimator has the parameter, float32 stands in for it.
+    net.precision = getattr(est, "precision", "float32")
+    check_precision(net.precision, device)
     return net
 
 

@@ -618,3 +618,74 @@ def test_verbose_in_a_terminal_shows_a_progress_bar(capsys, monkeypatch, multi_d
     assert "4/4" in err  # redrawn up to the last batch
     assert "\x1b[" in out  # best values highlighted
     assert epoch_rows(out) == ["1", "2"]
+
+
+# ------------------------------------------------------------- precision
+
+
+class PrecisionRegressor(LSTMRegressor):
+    """LSTMRegressor with the ``precision`` parameter (until it has it itself)."""
+
+    def __init__(self, *, precision="float32", hidden_size=4, max_epochs=3, lr=0.01):
+        super().__init__(
+            hidden_size=hidden_size, max_epochs=max_epochs, lr=lr, random_state=0
+        )
+        self.precision = precision
+
+
+bf16_cpu = pytest.mark.skipif(
+    not _training.bf16_supported("cpu"),
+    reason="this CPU has no native bf16 (AVX512-BF16 or AMX)",
+)
+
+
+@bf16_cpu
+def test_bf16_mixed_trains_float32_weights_close_to_float32(multi_data):
+    X, y = multi_data
+    exact = PrecisionRegressor().fit(X, y)
+    mixed = PrecisionRegressor(precision="bf16-mixed").fit(X, y)
+    assert mixed.net_.precision == "bf16-mixed"
+    weights = mixed.net_.module_.state_dict().values()
+    assert all(w.dtype == torch.float32 for w in weights)  # master weights
+    state = mixed.net_.optimizer_.state_dict()["state"].values()
+    assert all(s["exp_avg"].dtype == torch.float32 for s in state)
+    # The same training, rounded differently: close, not equal.
+    np.testing.assert_allclose(mixed.loss_curve_, exact.loss_curve_, rtol=0.05)
+    assert mixed.loss_curve_ != exact.loss_curve_
+
+
+@bf16_cpu
+def test_bf16_mixed_computes_the_forward_in_bfloat16_and_the_loss_in_float32(
+    multi_data,
+):
+    X, y = multi_data
+    seen = {}
+
+    class Spy(Callback):
+        def on_batch_end(self, net, y_pred=None, loss=None, **kwargs):
+            seen["y_pred"], seen["loss"] = y_pred.dtype, loss.dtype
+
+    model = PrecisionRegressor(precision="bf16-mixed", max_epochs=1)
+    model.callbacks = [Spy()]
+    model.fit(X, y)
+    assert seen == {"y_pred": torch.float32, "loss": torch.float32}
+    with _training.autocast("cpu", "bf16-mixed"):
+        out, _ = model.net_.module_.rnn(torch.zeros(1, 2, 2))
+    assert out.dtype == torch.bfloat16
+
+
+def test_bf16_mixed_is_refused_where_the_hardware_lacks_it(monkeypatch, multi_data):
+    X, y = multi_data
+    monkeypatch.setitem(_training._BF16_SUPPORT, "cpu", False)
+    model = PrecisionRegressor(precision="bf16-mixed")
+    with pytest.raises(ValueError, match=r"precision='bf16-mixed' needs native") as e:
+        model.fit(X, y)
+    assert "Use precision='float32'" in str(e.value)
+    assert not hasattr(model, "net_")
+    PrecisionRegressor().fit(X, y)  # float32 needs nothing
+
+
+def test_precision_names_are_validated(multi_data):
+    X, y = multi_data
+    with pytest.raises(ValueError, match="'precision' parameter"):
+        PrecisionRegressor(precision="bf16").fit(X, y)
