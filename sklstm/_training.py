@@ -331,9 +331,9 @@ _BF16_SUPPORT: dict[str, bool] = {}
 def bf16_supported(device: str) -> bool:
     """Whether ``device`` computes in bfloat16 natively (not emulated).
 
-    CUDA asks torch; on CPUs oneDNN must have bf16 kernels (AVX512-BF16 or
-    AMX; without them bf16 is emulated and slower than float32), and a
-    one-step LSTM forward under autocast must run.
+    CUDA asks torch; a CPU needs bf16 instructions (AVX512-BF16 or AMX on
+    x86, BF16 on ARM; without them oneDNN emulates bf16, slower than
+    float32), and a one-step LSTM forward under autocast must run.
 
     Examples
     --------
@@ -351,10 +351,32 @@ def bf16_supported(device: str) -> bool:
 
 
 def _cpu_has_native_bf16() -> bool:
+    # oneDNN's own check also accepts plain AVX512, where bf16 is emulated;
+    # on Linux the CPU's flags tell the bf16 instructions apart.
     if not torch.backends.mkldnn.is_available():
         return False
     probe = getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", None)
-    return bool(probe is not None and probe())
+    if probe is None or not probe():
+        return False
+    flags = _linux_cpu_flags()
+    return flags is None or not flags.isdisjoint(_BF16_CPU_FLAGS)
+
+
+# avx512_bf16 and amx_bf16 (x86), bf16 (ARM "Features") in /proc/cpuinfo.
+_BF16_CPU_FLAGS = frozenset({"avx512_bf16", "amx_bf16", "bf16"})
+
+
+def _linux_cpu_flags() -> set[str] | None:
+    """The first CPU's flags from /proc/cpuinfo, or None where there is none."""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key.strip() in ("flags", "Features"):
+                    return set(value.split())
+    except OSError:
+        return None
+    return None
 
 
 def _bf16_probe_runs(kind: str) -> bool:

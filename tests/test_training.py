@@ -689,3 +689,13 @@ def test_precision_names_are_validated(multi_data):
     X, y = multi_data
     with pytest.raises(ValueError, match="'precision' parameter"):
         PrecisionRegressor(precision="bf16").fit(X, y)
+
+
+def test_avx512_without_bf16_instructions_counts_as_no_bf16(monkeypatch):
+    monkeypatch.setattr(_training, "_BF16_SUPPORT", {})
+    monkeypatch.setattr(_training, "_linux_cpu_flags", lambda: {"avx512f", "avx2"})
+    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: True)
+    assert not _training.bf16_supported("cpu")
+    monkeypatch.setattr(_training, "_BF16_SUPPORT", {})
+    monkeypatch.setattr(_training, "_linux_cpu_flags", lambda: {"avx512f", "amx_bf16"})
+    assert _training.bf16_supported("cpu")
