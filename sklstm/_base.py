@@ -336,7 +336,10 @@ class BaseSequenceModel(BaseEstimator):
         for name, value in history_attributes(net, self.early_stopping).items():
             setattr(self, name, value)
         self._predictor = self._make_predictor()
-        if epochs is None and interrupted is None and not stopped_at_convergence(net):
+        # Only max_epochs itself (not a user's callback, nor partial_fit's one
+        # epoch) ends a fit that was still improving.
+        ran_all = len(net.history) - n_before >= self.max_epochs
+        if epochs is None and ran_all and not stopped_at_convergence(net):
             self._warn_not_converged()
 
     def _warn_not_converged(self):

@@ -699,3 +699,17 @@ def test_avx512_without_bf16_instructions_counts_as_no_bf16(monkeypatch):
     monkeypatch.setattr(_training, "_BF16_SUPPORT", {})
     monkeypatch.setattr(_training, "_linux_cpu_flags", lambda: {"avx512f", "amx_bf16"})
     assert _training.bf16_supported("cpu")
+
+
+def test_a_user_callback_that_ends_training_is_no_convergence_failure(multi_data):
+    class StopAfterTwo(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            if len(net.history) == 2:
+                raise KeyboardInterrupt  # skorch's way to end training
+
+    X, y = multi_data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = LSTMRegressor(**tiny(max_epochs=5, callbacks=[StopAfterTwo()]))
+        model.fit(X, y)
+    assert model.n_iter_ == 2
