@@ -14,6 +14,11 @@ memory-fit N
     LSTMRegressor(hidden_size=4, batch_size=4096, max_epochs=1,
     target_mode="level"))``; prints a line per training batch (so a parent
     that stops a long run knows how far it got) and the peak RSS at the end.
+contention-sklstm N R, contention-plain N R
+    R timed one-epoch fits on N x 48 x 3 windows (after a warm-up fit on
+    512): ``LSTMRegressor(max_epochs=1, target_mode="level")`` as a user
+    would call it, or the hand-written torch loop at torch's default threads
+    and wait policy; one line per fit.
 """
 
 from __future__ import annotations
@@ -119,12 +124,42 @@ def _memory(mode: str, n_steps: int) -> None:
     _emit(phase="done", fit_s=time.perf_counter() - t0, peak_rss_mb=_peak_rss_mb())
 
 
+def _contention(mode: str, n: int, repeats: int) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n, 48, 3)).astype(np.float32)
+    y = X[:, -1, 0] + 0.1 * rng.normal(size=n).astype(np.float32)
+    if mode == "contention-sklstm":
+        import warnings
+
+        from sklstm import LSTMRegressor
+
+        warnings.simplefilter("ignore")  # one epoch: ConvergenceWarning
+
+        def fit(Xa, ya):
+            LSTMRegressor(max_epochs=1, target_mode="level", random_state=0).fit(Xa, ya)
+    else:
+        from _baselines import fit_plain_loop
+
+        def fit(Xa, ya):
+            fit_plain_loop(Xa, ya, hidden=50, epochs=1, batch_size=32)
+
+    fit(X[:512], y[:512])
+    for i in range(repeats):
+        t0 = time.perf_counter()
+        fit(X, y)
+        _emit(fit=i, seconds=time.perf_counter() - t0)
+
+
 def main(argv: list[str]) -> None:
     mode = argv[0]
     if mode.startswith("import-"):
         _import(mode)
     elif mode in ("memory-base", "memory-fit"):
         _memory(mode, int(argv[1]))
+    elif mode.startswith("contention-"):
+        _contention(mode, int(argv[1]), int(argv[2]))
     else:
         raise SystemExit(f"unknown mode {mode!r}")
 

@@ -26,7 +26,17 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This checkout's sklstm, not whichever is installed (a script's folder heads
+# sys.path, not the working directory).
+sys.path[:0] = [
+    str(Path(__file__).resolve().parent),
+    str(Path(__file__).resolve().parents[1]),
+]
+# Every contender in this process waits passively, as sklstm makes torch wait
+# when it imports it (here torch is imported first, for the baselines): the
+# 2-thread variants then no longer stall several-fold whenever a neighbour
+# holds a core. The CT workload sets each child's policy itself.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import _harness  # noqa: E402
 import _workloads  # noqa: E402
@@ -126,7 +136,8 @@ def environment() -> str:
         f"{skorch.__version__}, scikit-learn {sklearn.__version__}, numpy "
         f"{numpy.__version__}, Python {platform.python_version()}; "
         f"{os.cpu_count()} CPUs, torch default threads "
-        f"{_harness.DEFAULT_THREADS}; load average at start "
+        f"{_harness.DEFAULT_THREADS}, OMP_WAIT_POLICY="
+        f"{os.environ.get('OMP_WAIT_POLICY')}; load average at start "
         f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}"
     )
 

@@ -25,12 +25,14 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight
 
 from ._scaling import input_scaling
 from ._state import Fitted, set_fitted_state
+from ._threads import prefer_passive_waits
 from ._validation import check_sequences, input_ndim, scan_sequences
 
 _OPTIMIZERS = {"adam", "adamw", "sgd", "rmsprop"}
@@ -87,6 +89,8 @@ def load_torch() -> None:
 
 
 def _import_torch_modules():
+    # Before torch's OpenMP runtime starts: idle threads sleep, not spin.
+    prefer_passive_waits()
     import skorch  # noqa: F401
     import torch  # noqa: F401
 
@@ -126,6 +130,7 @@ class BaseSequenceModel(BaseEstimator):
         "device": [_DeviceOptions({"cpu", "cuda", "auto"})],
         "callbacks": [list, None],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "precision": [StrOptions({"float32", "bf16-mixed"})],
     }
 
     # The fitted attributes every recurrent estimator has (see sklstm._state);
@@ -288,6 +293,7 @@ class BaseSequenceModel(BaseEstimator):
             history_attributes,
             pop_interrupted_epoch,
             resolve_device,
+            stopped_at_convergence,
             train,
         )
 
@@ -337,6 +343,24 @@ class BaseSequenceModel(BaseEstimator):
         for name, value in history_attributes(net, self.early_stopping).items():
             setattr(self, name, value)
         self._predictor = self._make_predictor()
+        # Only max_epochs itself (not a user's callback, nor partial_fit's one
+        # epoch) ends a fit that was still improving.
+        ran_all = len(net.history) - n_before >= self.max_epochs
+        if epochs is None and ran_all and not stopped_at_convergence(net):
+            self._warn_not_converged()
+
+    def _warn_not_converged(self):
+        """MLPRegressor's ConvergenceWarning: max_epochs ended a fit still improving."""
+        watched = "validation" if self.early_stopping else "training"
+        warnings.warn(
+            f"max_epochs={self.max_epochs} reached while the {watched} loss was "
+            f"still improving by more than tol={self.tol} within "
+            f"n_iter_no_change={self.n_iter_no_change} epochs; the model may "
+            f"fit better with a larger max_epochs (or stop sooner with a "
+            f"larger tol).",
+            ConvergenceWarning,
+            stacklevel=7,
+        )
 
     def _record_fixed_params(self):
         """Remember, on the net, the hyperparameters a warm fit must keep."""

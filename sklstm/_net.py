@@ -31,6 +31,7 @@ from ._training import (
     TailSplit,
     ValidationR2,
     WeightedLoss,
+    check_precision,
     choose_num_threads,
     chunk_rows,
     output_is_interactive,
@@ -139,7 +140,8 @@ def callbacks(est) -> list:
 
     At the end of an epoch they run in this order: the weights are
     snapshotted, the epoch's numbers completed and printed, then the
-    callbacks that may end training (divergence, early stopping) run, so the
+    callbacks that may end training (divergence, then early stopping or
+    convergence) run, so the
     last epoch's row is always printed.
     """
     monitor = "valid_loss" if est.early_stopping else "train_loss"
@@ -166,23 +168,42 @@ def callbacks(est) -> list:
             result.append(("progress_bar", BatchProgress()))
         result.append(("epoch_log", EpochLog(colour=terminal.colour)))
     result.append(("stop_on_divergence", StopOnDivergence()))
-    if est.early_stopping:
-        result.append(
-            (
-                "early_stopping",
-                EarlyStopping(
-                    monitor="valid_loss",
-                    patience=est.n_iter_no_change,
-                    threshold=est.tol,
-                    threshold_mode="abs",
-                    load_best=True,
-                    sink=print if est.verbose else _silent,
-                ),
-            )
-        )
+    result.append(stopping_callback(est))
     for i, callback in enumerate(est.callbacks or []):
         result.append((f"user_{i}", callback))
     return result
+
+
+def stopping_callback(est) -> tuple[str, EarlyStopping]:
+    """The callback that ends a fit once its monitored loss stops improving.
+
+    ``MLPRegressor``'s rule: with ``early_stopping`` the validation loss is
+    watched and the best weights are restored; without it the training loss
+    is, and the fit keeps its last weights. Both times the loss (scaled
+    units) must fall by more than ``tol`` below the best value so far within
+    ``n_iter_no_change`` consecutive epochs, or training ends.
+    """
+    validating = bool(est.early_stopping)
+    stopper = EarlyStopping(
+        monitor="valid_loss" if validating else "train_loss",
+        patience=est.n_iter_no_change,
+        threshold=est.tol,
+        threshold_mode="abs",
+        load_best=validating,
+        sink=print if est.verbose else _silent,
+    )
+    return ("early_stopping" if validating else "convergence", stopper)
+
+
+def stopped_at_convergence(net) -> bool:
+    """Whether the stopping callback (not ``max_epochs``) ended the last fit call.
+
+    skorch's ``EarlyStopping`` ends training once ``misses_`` reaches its
+    patience.
+    """
+    callbacks = dict(net.callbacks_)
+    stopper = callbacks.get("early_stopping", callbacks.get("convergence"))
+    return stopper is not None and stopper.misses_ >= stopper.patience
 
 
 def default_callback_overrides(*, verbose: bool, validating: bool) -> dict:
@@ -276,6 +297,9 @@ def build_net(
     net.max_chunk_rows = chunk_rows(
         n_timesteps, est.hidden_size, est.num_layers, 2 if est.bidirectional else 1
     )
+    # Until every estimator has the parameter, float32 stands in for it.
+    net.precision = getattr(est, "precision", "float32")
+    check_precision(net.precision, device)
     return net
 
 
