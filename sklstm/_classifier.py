@@ -121,6 +121,12 @@ default="adam"
     n_threads : int or None, default=None
         torch intra-op threads during ``fit`` and ``predict`` (see
         :class:`~sklstm.LSTMRegressor`).
+    precision : {"float32", "bf16-mixed"}, default="float32"
+        Precision of the forward pass. ``"bf16-mixed"`` (Lightning's name)
+        runs it in bfloat16 under ``torch.autocast`` while weights,
+        gradients, optimizer state and loss stay float32; it needs native
+        bf16 (AVX512-BF16/AMX CPUs, bf16-capable CUDA GPUs) and is refused
+        with a ``ValueError`` elsewhere.
 
     Attributes
     ----------
@@ -225,6 +231,7 @@ default="adam"
         device="cpu",
         callbacks=None,
         n_threads=None,
+        precision="float32",
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -254,6 +261,7 @@ default="adam"
         self.device = device
         self.callbacks = callbacks
         self.n_threads = n_threads
+        self.precision = precision
 
     # ------------------------------------------------------------------ fit
 

@@ -171,6 +171,12 @@ default="adam"
         more than it saves, and torch's current setting otherwise. Under
         ``GridSearchCV(n_jobs=k)`` joblib already limits each worker's
         threads to ``cores // k``.
+    precision : {"float32", "bf16-mixed"}, default="float32"
+        Precision of the forward pass. ``"bf16-mixed"`` (Lightning's name)
+        runs it in bfloat16 under ``torch.autocast`` while weights,
+        gradients, optimizer state and loss stay float32; it needs native
+        bf16 (AVX512-BF16/AMX CPUs, bf16-capable CUDA GPUs) and is refused
+        with a ``ValueError`` elsewhere.
     input_lags : "auto", int or None, default="auto"
         How 2-D input is read. ``"auto"``: as ``(n_samples, n_timesteps)``,
         oldest step first, unless ``fit`` got a DataFrame with columns named
@@ -322,6 +328,7 @@ default="adam"
         device="cpu",
         callbacks=None,
         n_threads=None,
+        precision="float32",
         input_lags="auto",
     ):
         self.hidden_size = hidden_size
@@ -356,6 +363,7 @@ default="adam"
         self.device = device
         self.callbacks = callbacks
         self.n_threads = n_threads
+        self.precision = precision
         self.input_lags = input_lags
 
     # ------------------------------------------------------------------ fit

@@ -180,6 +180,7 @@ def test_clone_keeps_every_parameter():
         linear_path=False,
         seasonal_period=4,
         input_lags=3,
+        precision="bf16-mixed",
         scale=False,
         min_observed_steps=2,
         loss="huber",
