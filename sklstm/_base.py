@@ -16,6 +16,7 @@ exactly as it was, fitted or not.
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import sys
@@ -359,7 +360,7 @@ class BaseSequenceModel(BaseEstimator):
             f"fit better with a larger max_epochs (or stop sooner with a "
             f"larger tol).",
             ConvergenceWarning,
-            stacklevel=7,
+            stacklevel=_user_stacklevel(),
         )
 
     def _record_fixed_params(self):
@@ -437,3 +438,19 @@ def _warn_if_axes_look_swapped(shape):
             UserWarning,
             stacklevel=6,
         )
+
+
+def _user_stacklevel() -> int:
+    """The ``stacklevel`` of the first frame outside sklstm and sklearn's
+    fit wrapper, for a warning raised by the function that calls this: the
+    warning then points at the user's ``fit`` whatever the depth of the
+    estimator's own calls."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    wrapper = os.path.join("sklearn", "base.py")
+    frame, level = sys._getframe(1), 1
+    while frame is not None and (
+        frame.f_code.co_filename.startswith(package)
+        or frame.f_code.co_filename.endswith(wrapper)
+    ):
+        frame, level = frame.f_back, level + 1
+    return level

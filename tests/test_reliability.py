@@ -95,7 +95,10 @@ def test_global_random_states_are_untouched_while_a_thread_fits():
     torch.manual_seed(7)
     np_state = np.random.get_state()  # noqa: NPY002 (the legacy global RNG)
     py_state = random.getstate()
-    model = LSTMRegressor(**{**DROPOUT_MODELS["lstm"], "max_epochs": 20})
+    # n_iter_no_change beyond max_epochs: no convergence stop, 20 epochs.
+    model = LSTMRegressor(
+        **{**DROPOUT_MODELS["lstm"], "max_epochs": 20, "n_iter_no_change": 50}
+    )
     worker = threading.Thread(target=model.fit, args=(X, Y))
     worker.start()
     draws = []
