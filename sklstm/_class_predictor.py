@@ -12,7 +12,6 @@ import numpy as np
 from scipy.special import log_expit, log_softmax
 
 from ._predictor import Predictor
-from ._training import predict_block_rows
 
 
 class ClassPredictor(Predictor):
@@ -25,18 +24,9 @@ class ClassPredictor(Predictor):
     """
 
     def __init__(self, est):
-        # What Predictor.forward reads; the regressor's target constants do
-        # not exist here.
-        self.net = est.net_
-        self.device = est.device_
-        self.hidden_size = est.hidden_size
-        self.block_rows = predict_block_rows(
-            est.hidden_size, 2 if est.bidirectional else 1
-        )
-        self.x_mean, self.x_scale = est.x_mean_, est.x_scale_
-        # Classifier inputs are levels, and their range is not checked.
-        self.reference_feature = None
-        self.input_low = self.input_high = None
+        # Only what Predictor.forward reads: the regressor's target constants
+        # do not exist here, and classifier inputs are levels.
+        self._init_forward(est)
 
     def logits(self, X3: np.ndarray, *, n_threads: int | None) -> np.ndarray:
         """The network's logits (float64) for validated ``X3``.

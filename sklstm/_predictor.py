@@ -40,13 +40,7 @@ class Predictor:
     """
 
     def __init__(self, est):
-        self.net = est.net_
-        self.device = est.device_
-        self.hidden_size = est.hidden_size
-        self.block_rows = predict_block_rows(
-            est.hidden_size, 2 if est.bidirectional else 1
-        )
-        self.x_mean, self.x_scale = est.x_mean_, est.x_scale_
+        self._init_forward(est)
         self.y_mean, self.y_scale = est.y_mean_, est.y_scale_
         self.target_mode = est.target_mode_
         self.target_feature = est.target_feature
@@ -54,7 +48,6 @@ class Predictor:
         self.reference_steps = getattr(est, "_reference_steps", None)
         # Scaled inputs beyond half the training range on either side (of a
         # feature, after the relative transform) count as extrapolation.
-        self.input_low = self.input_high = None
         if getattr(est, "_scaled_input_min", None) is not None:
             low, high = est._scaled_input_min, est._scaled_input_max
             margin = 0.5 * np.maximum(high - low, 1.0)
@@ -74,6 +67,19 @@ class Predictor:
                 strict=True,
             )
         )
+
+    def _init_forward(self, est):
+        """What :meth:`forward` reads: the net, its device, the block rows and
+        the input scaling (levels, range unchecked until a subclass says)."""
+        self.net = est.net_
+        self.device = est.device_
+        self.hidden_size = est.hidden_size
+        self.block_rows = predict_block_rows(
+            est.hidden_size, 2 if est.bidirectional else 1
+        )
+        self.x_mean, self.x_scale = est.x_mean_, est.x_scale_
+        self.reference_feature = None
+        self.input_low = self.input_high = None
 
     def forward(self, X3: np.ndarray, *, n_threads: int | None) -> np.ndarray:
         """The network's scaled predictions (float32) for validated ``X3``."""
