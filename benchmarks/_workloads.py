@@ -289,7 +289,7 @@ def _w2_sklstm(X, y, precision="float32"):
 
 
 def _bf16_ok() -> bool:
-    from sklstm._training import bf16_supported
+    from sklstm._precision import bf16_supported
 
     return bf16_supported("cpu")
 

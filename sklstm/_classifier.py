@@ -21,11 +21,19 @@ from sklearn.utils.validation import (
 )
 
 from ._base import BaseSequenceModel
+from ._docs import fill_training_docs
 from ._padding import check_not_ragged
 from ._state import Fitted
 from ._validation import check_sequences
 
 
+@fill_training_docs(
+    lr="1e-2",
+    lr_schedule='"cosine"',
+    clip_grad_norm="1.0",
+    max_epochs="300",
+    batch_size="16",
+)
 class LSTMClassifier(ClassifierMixin, BaseSequenceModel):
     """Recurrent neural network classifier (LSTM or GRU) for sequences.
 
@@ -76,22 +84,7 @@ class LSTMClassifier(ClassifierMixin, BaseSequenceModel):
     min_observed_steps : int, default=1
         Samples with fewer observed (non-NaN) steps are left out of the
         training loss; their count is ``n_samples_skipped_``.
-    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
-default="adam"
-        Optimizer.
-    lr : float, default=1e-2
-        Learning rate.
-    weight_decay : float, default=0.0
-        L2 penalty passed to the optimizer.
-    lr_schedule : {"plateau", "cosine"} or None, default="cosine"
-        Learning-rate schedule: reduce on a plateau of the monitored loss, or
-        cosine annealing over ``max_epochs``.
-    clip_grad_norm : float or None, default=1.0
-        Clip the gradient norm to this value.
-    max_epochs : int, default=300
-        Maximum number of passes over the training data.
-    batch_size : int, default=16
-        Samples per gradient step.
+    %(optimization)s
     shuffle : bool, default=True
         Whether to shuffle the training samples each epoch.
     early_stopping : bool, default=False
@@ -100,33 +93,14 @@ default="adam"
         ``tol`` for ``n_iter_no_change`` epochs; the best weights are kept.
     validation_fraction : float, default=0.1
         Fraction of the training samples held out for early stopping.
-    n_iter_no_change : int, default=10
-        Patience of early stopping, in epochs.
-    tol : float, default=1e-4
-        Minimum improvement of the validation loss that counts.
+    %(stopping)s
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and the validation
         split. An int makes repeated fits on CPU bit-identical; the caller's
         global random state is left untouched.
     warm_start : bool, default=False
         Whether ``fit`` continues from the current weights and scaling.
-    verbose : int, default=0
-        0 is silent; 1 or more shows a progress bar and a table of the loss
-        per epoch.
-    device : {"cpu", "cuda", "auto"}, default="cpu"
-        Where the network runs; ``"auto"`` picks CUDA when available.
-        Predictions are always numpy arrays on the CPU.
-    callbacks : list of skorch callbacks or None, default=None
-        Extra skorch callbacks, added to the ones this estimator sets up.
-    n_threads : int or None, default=None
-        torch intra-op threads during ``fit`` and ``predict`` (see
-        :class:`~sklstm.LSTMRegressor`).
-    precision : {"float32", "bf16-mixed"}, default="float32"
-        Precision of the forward pass. ``"bf16-mixed"`` (Lightning's name)
-        runs it in bfloat16 under ``torch.autocast`` while weights,
-        gradients, optimizer state and loss stay float32; it needs native
-        bf16 (AVX512-BF16/AMX CPUs, bf16-capable CUDA GPUs) and is refused
-        with a ``ValueError`` elsewhere.
+    %(runtime)s
 
     Attributes
     ----------
@@ -368,17 +342,17 @@ default="adam"
         return np.eye(self.n_classes_)[codes]
 
     def _criterion(self):
-        from ._training import WeightedLogLoss
+        from ._class_training import WeightedLogLoss
 
         return WeightedLogLoss, {}
 
     def _validation_split(self, seed):
-        from ._training import StratifiedSplit
+        from ._class_training import StratifiedSplit
 
         return StratifiedSplit(self.validation_fraction, seed)
 
     def _validation_scorer(self):
-        from ._training import ValidationAccuracy
+        from ._class_training import ValidationAccuracy
 
         return "valid_acc", ValidationAccuracy()
 

@@ -14,18 +14,23 @@ any sklearn scorer compare ``predict(X)`` with ``y``.
 from __future__ import annotations
 
 import math
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
-from sklearn.exceptions import DataConversionWarning
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._forecast_paths import (
+    check_future_covariates,
+    conformal_half_width,
+    forecast_paths,
+    future_targets,
+    season_of,
+)
 from ._index import future_index, index_step
-from ._series import future_values, read_series, target_position
+from ._series import read_series, target_position
 from ._state import Fitted, set_fitted_state
 from ._window import sliding_windows
 
@@ -179,37 +184,7 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
         Raises ``ValueError`` naming what does not fit together.
         """
         set_fitted_state(self, state)
-        n_features = self.n_features_in_
-        if not 0 <= self._target_pos < n_features:
-            raise ValueError(f"_target_pos is outside [0, {n_features})")
-        window = self.last_window_
-        if (
-            window.dtype.kind != "f"
-            or window.ndim != 2
-            or window.shape[1] != n_features
-            or not 1 <= len(window) <= self.window_length
-        ):
-            raise ValueError(
-                f"last_window_ of shape {window.shape} does not hold up to "
-                f"window_length={self.window_length} rows of {n_features} floats"
-            )
-        residuals = getattr(self, "calibration_residuals_", None)
-        if residuals is not None and (
-            residuals.ndim != 2 or residuals.shape[1] != self.horizon
-        ):
-            raise ValueError("calibration_residuals_ does not have horizon columns")
-        indexed = self._index_like is not None
-        if indexed != (self._index_step is not None) or (
-            indexed and not hasattr(self, "_index_end")
-        ):
-            raise ValueError("_index_like, _index_step and _index_end disagree")
-        outputs = getattr(self.estimator_, "n_outputs_", None)
-        expected = self.horizon if self.strategy == "direct" else 1
-        if outputs is not None and outputs != expected:
-            raise ValueError(
-                f"estimator_ has {outputs} outputs; strategy={self.strategy!r} "
-                f"with horizon={self.horizon} needs {expected}"
-            )
+        _check_restored(self)
 
     def __init__(
         self,
@@ -278,38 +253,6 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
 
     # -------------------------------------------------------------- fit
 
-    def _future_targets(self, values, index, y):
-        """(n, horizon) targets of every row: from ``y``, or NaN past the end."""
-        if y is None:
-            return future_values(values[:, 0], self.horizon, len(values), fill=np.nan)
-        n, h = len(values), self.horizon
-        expected = (n,) if h == 1 else (n, h)
-        y_index = getattr(y, "index", None)
-        y = np.asarray(y, dtype=np.float64)
-        if y.ndim == 2 and y.shape[1] == 1 and h == 1:
-            warnings.warn(
-                "A column-vector y was passed when a 1d array was expected "
-                "(horizon=1); it is read as y.ravel().",
-                DataConversionWarning,
-                stacklevel=3,
-            )
-        if y.ndim == 1:
-            y = y.reshape(-1, 1)
-        if y.shape != (n, h):
-            raise ValueError(
-                f"y must hold the next horizon={h} target values of every row "
-                f"of X, shape {expected}, as frame_supervised(series, "
-                f"horizon={h}) returns; got shape {np.shape(y)}."
-            )
-        if index is not None and y_index is not None and not y_index.equals(index):
-            raise ValueError(
-                "y is not aligned with X: their indexes differ. Build both "
-                "with X, y = frame_supervised(series, horizon=...)."
-            )
-        if not np.isfinite(y).all():
-            raise ValueError("y contains NaN or infinity; fill or drop those rows.")
-        return y
-
     def _n_scored(self, values, y):
         """Rows of X whose whole horizon is observed (and whose path is defined)."""
         n = len(values) - self.horizon if y is None else len(values)
@@ -339,7 +282,7 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
             The fitted forecaster.
         """
         values, index = self._series_values(X, fitting=True)
-        targets = self._future_targets(values, index, y)
+        targets = future_targets(values, index, y, self.horizon)
         self._index_like = None if index is None else index[:0]
         self._index_step = None
         if index is not None:
@@ -404,28 +347,14 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
     # ---------------------------------------------------------- predict
 
     def _paths(self, model, windows, values, first_origin):
-        """Forecast paths (n, horizon) for consecutive origins."""
-        if self.strategy == "direct":
-            return np.asarray(model.predict(windows), dtype=np.float64).reshape(
-                len(windows), self.horizon
-            )
-        paths = np.empty((len(windows), self.horizon))
-        current = np.array(windows, dtype=np.float64)
-        origins = first_origin + np.arange(len(windows))
-        for k in range(self.horizon):
-            step = np.asarray(model.predict(current), dtype=np.float64).reshape(-1)
-            paths[:, k] = step
-            if k == self.horizon - 1:
-                break
-            new_row = np.empty((len(windows), values.shape[1]))
-            new_row[:, 0] = step
-            if values.shape[1] > 1:
-                future = origins + k + 1
-                known = future < len(values)
-                new_row[:, 1:] = np.nan
-                new_row[known, 1:] = values[future[known], 1:]
-            current = np.concatenate([current[:, 1:], new_row[:, None, :]], axis=1)
-        return paths
+        return forecast_paths(
+            model,
+            windows,
+            values,
+            first_origin,
+            horizon=self.horizon,
+            strategy=self.strategy,
+        )
 
     def _continues(self, index):
         return (
@@ -512,7 +441,13 @@ default=None
                     "steps: pass future_covariates with shape (horizon, "
                     f"{self.n_features_in_ - 1})."
                 )
-            future = self._future_covariates(future_covariates)
+            future = check_future_covariates(
+                future_covariates,
+                horizon=self.horizon,
+                n_covariates=self.n_features_in_ - 1,
+                names=getattr(self, "feature_names_in_", None),
+                target_name=self.target_name_,
+            )
             pad = np.column_stack([np.full(self.horizon, np.nan), future])
             extended = np.vstack([values, pad])
         path = self._paths(self.estimator_, window, extended, len(values) - 1)[0]
@@ -524,7 +459,9 @@ default=None
         result = pd.Series(path, index=labels, name=name)
         if coverage is None:
             return result
-        half_width = self._interval_half_width(coverage)
+        half_width = conformal_half_width(
+            getattr(self, "calibration_residuals_", None), coverage
+        )
         return pd.DataFrame(
             {
                 name or "forecast": path,
@@ -533,58 +470,6 @@ default=None
             },
             index=labels,
         )
-
-    def _future_covariates(self, future_covariates):
-        """Known future covariates as (horizon, n_covariates), or a clear error."""
-        n_cov = self.n_features_in_ - 1
-        names = getattr(self, "feature_names_in_", None)
-        if isinstance(future_covariates, pd.DataFrame) and names is not None:
-            wanted = [c for c in names if c != self.target_name_]
-            missing = [c for c in wanted if c not in future_covariates.columns]
-            if missing:
-                raise ValueError(
-                    f"future_covariates lacks the covariate column(s) {missing}; "
-                    f"it needs {wanted}."
-                )
-            future_covariates = future_covariates[wanted]
-        try:
-            future = np.asarray(future_covariates, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(
-                f"future_covariates must hold numbers, shape (horizon, "
-                f"n_covariates) = ({self.horizon}, {n_cov}): {exc}"
-            ) from None
-        if future.ndim == 1 and n_cov == 1:
-            future = future.reshape(-1, 1)
-        if future.shape != (self.horizon, n_cov):
-            raise ValueError(
-                f"future_covariates must have shape (horizon, n_covariates) = "
-                f"({self.horizon}, {n_cov}), got {future.shape}: one row per "
-                f"future step, one column per covariate (in the fitted order, "
-                f"target column left out)."
-            )
-        if not np.isfinite(future).all():
-            raise ValueError("future_covariates contains NaN or infinity.")
-        return future
-
-    def _interval_half_width(self, coverage):
-        if not hasattr(self, "calibration_residuals_"):
-            raise ValueError(
-                "Prediction intervals need calibration: fit with "
-                "conformal_fraction > 0 (e.g. 0.2)."
-            )
-        if not 0 < coverage < 1:
-            raise ValueError(f"coverage must be in (0, 1), got {coverage}.")
-        residuals = self.calibration_residuals_
-        n = len(residuals)
-        level = math.ceil((n + 1) * coverage) / n
-        if level > 1:
-            raise ValueError(
-                f"{n} calibration origins cannot give {coverage:.0%} intervals "
-                f"(at least {math.ceil(coverage / (1 - coverage))} needed); "
-                f"raise conformal_fraction or lower coverage."
-            )
-        return np.quantile(residuals, level, axis=0, method="higher")
 
     def score(self, X, y=None, sample_weight=None):
         """R^2 of the forecasts made at each row of ``X`` against what followed.
@@ -615,7 +500,7 @@ default=None
         paths = self.predict(X)
         paths = paths.reshape(len(paths), -1)
         values, index = self._series_values(X, fitting=False)
-        actual = self._future_targets(values, index, y)
+        actual = future_targets(values, index, y, self.horizon)
         n_full = self._n_scored(values, y)
         if n_full < 2:
             raise ValueError(
@@ -638,31 +523,39 @@ default=None
         return tags
 
 
-# Season lengths by the step of a DatetimeIndex or PeriodIndex.
-_SEASONS = {
-    "MS": 12, "ME": 12, "M": 12, "BMS": 12, "BME": 12,
-    "QS": 4, "QE": 4, "Q": 4, "BQS": 4, "BQE": 4,
-    "W": 52, "D": 7, "h": 24, "30min": 48,
-}  # fmt: skip
-
-
-def season_of(step) -> int | None:
-    """Season length of a pandas offset: monthly 12, quarterly 4, weekly 52, ...
-
-    Examples
-    --------
-    >>> from pandas.tseries.frequencies import to_offset
-    >>> season_of(to_offset("MS")), season_of(to_offset("QS-JAN"))
-    (12, 4)
-    >>> season_of(to_offset("W-SAT")), season_of(to_offset("30min"))
-    (52, 48)
-    >>> season_of(to_offset("2D")) is None
-    True
-    """
-    freqstr = getattr(step, "freqstr", None)
-    if freqstr is None:
-        return None  # an integer step
-    return _SEASONS.get(freqstr.split("-")[0])
+def _check_restored(est: SeriesForecaster) -> None:
+    """Refuse a restored state whose parts do not fit together (load_model)."""
+    n_features = est.n_features_in_
+    if not 0 <= est._target_pos < n_features:
+        raise ValueError(f"_target_pos is outside [0, {n_features})")
+    window = est.last_window_
+    if (
+        window.dtype.kind != "f"
+        or window.ndim != 2
+        or window.shape[1] != n_features
+        or not 1 <= len(window) <= est.window_length
+    ):
+        raise ValueError(
+            f"last_window_ of shape {window.shape} does not hold up to "
+            f"window_length={est.window_length} rows of {n_features} floats"
+        )
+    residuals = getattr(est, "calibration_residuals_", None)
+    if residuals is not None and (
+        residuals.ndim != 2 or residuals.shape[1] != est.horizon
+    ):
+        raise ValueError("calibration_residuals_ does not have horizon columns")
+    indexed = est._index_like is not None
+    if indexed != (est._index_step is not None) or (
+        indexed and not hasattr(est, "_index_end")
+    ):
+        raise ValueError("_index_like, _index_step and _index_end disagree")
+    outputs = getattr(est.estimator_, "n_outputs_", None)
+    expected = est.horizon if est.strategy == "direct" else 1
+    if outputs is not None and outputs != expected:
+        raise ValueError(
+            f"estimator_ has {outputs} outputs; strategy={est.strategy!r} "
+            f"with horizon={est.horizon} needs {expected}"
+        )
 
 
 def _squeeze(targets):

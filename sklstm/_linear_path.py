@@ -82,3 +82,23 @@ def ridge_start(
 
 # Fewer training rows than this fit a fixed penalty.
 _MIN_LEAVE_ONE_OUT = 5
+
+
+def flat_training_rows(dataset):
+    """The scaled training windows flattened (NaN as 0), targets and weights.
+
+    ``dataset`` is a :class:`~sklstm._training.SequenceDataset`; its windows
+    are read 4096 rows at a time (it may gather them from a strided view).
+    """
+    rows = 4096
+    windows = np.concatenate(
+        [
+            np.nan_to_num(dataset.take(slice(start, start + rows))[0].numpy()).reshape(
+                min(rows, len(dataset) - start), -1
+            )
+            for start in range(0, len(dataset), rows)
+        ]
+    )
+    targets = dataset.y.numpy()
+    weights = None if dataset.w is None else dataset.w.numpy()
+    return windows, targets, weights

@@ -21,20 +21,18 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler
 from skorch.history import History
 
 from ._module import SequenceRegressorModule
+from ._precision import check_precision
+from ._progress import BatchProgress, EpochLog, output_is_interactive
 from ._training import (
     BatchIterator,
-    BatchProgress,
-    EpochLog,
     RestoreOnInterrupt,
     SequenceNet,
     StopOnDivergence,
     TailSplit,
     ValidationR2,
     WeightedLoss,
-    check_precision,
     choose_num_threads,
     chunk_rows,
-    output_is_interactive,
     torch_threads,
 )
 

@@ -7,7 +7,6 @@ training loop (callbacks, early stopping, history, progress bar).
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -16,6 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseSequenceModel, _check_vectors
+from ._docs import fill_training_docs
 from ._scaling import (
     check_target_magnitude,
     input_scaling,
@@ -23,9 +23,21 @@ from ._scaling import (
     target_scaling,
 )
 from ._state import Fitted
+from ._targets import (
+    check_reference_steps,
+    resolve_target_mode,
+    seasonal_reference_steps,
+)
 from ._validation import check_sequences, scan_sequences
 
 
+@fill_training_docs(
+    lr="1e-3",
+    lr_schedule="None",
+    clip_grad_norm="None",
+    max_epochs="100",
+    batch_size="32",
+)
 class LSTMRegressor(RegressorMixin, BaseSequenceModel):
     """Recurrent neural network regressor (LSTM or GRU) for sequences.
 
@@ -58,10 +70,9 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
     dropout : float, default=0.0
         Dropout probability between recurrent layers and before the head.
     activation : {"tanh", "relu"}, default="tanh"
-        Cell activation. ``"tanh"`` uses torch's fused LSTM/GRU kernels.
-        ``"relu"`` (the Keras habit ``LSTM(activation="relu")``) runs an
-        unfused cell loop over timesteps and trains several times slower
-        (about 3-6x on CPU); it is only available with ``cell="lstm"``.
+        Cell activation. ``"tanh"`` uses torch's fused LSTM/GRU kernels;
+        ``"relu"`` (Keras' ``LSTM(activation="relu")``, ``cell="lstm"``
+        only) runs an unfused cell loop, about 3-6x slower on CPU.
     head_size : int or None, default=None
         Units of an extra ReLU dense layer between the recurrent stack and
         the linear output; None means a linear output only.
@@ -95,7 +106,7 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         In ``"delta"`` mode with windows of at least this many steps, output
         ``k`` (0-based; ``k`` steps after the first target) learns the change
         from the value one season before its target, window step
-        ``n_timesteps - seasonal_period + (k % seasonal_period)``, instead of
+        ``n_timesteps - seasonal_period + (k %% seasonal_period)``, instead of
         from the last value (which stands in where that step is padding).
         The inputs stay relative to the last value. Shorter windows warn and
         keep the last value. None: the last value for every output.
@@ -107,22 +118,7 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         training loss; their count is ``n_samples_skipped_``.
     loss : {"mse", "mae", "huber"}, default="mse"
         Training loss, computed on the scaled targets.
-    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
-default="adam"
-        Optimizer.
-    lr : float, default=1e-3
-        Learning rate.
-    weight_decay : float, default=0.0
-        L2 penalty passed to the optimizer.
-    lr_schedule : {"plateau", "cosine"} or None, default=None
-        Learning-rate schedule: reduce on a plateau of the monitored loss, or
-        cosine annealing over ``max_epochs``.
-    clip_grad_norm : float or None, default=None
-        Clip the gradient norm to this value.
-    max_epochs : int, default=100
-        Maximum number of passes over the training data.
-    batch_size : int, default=32
-        Samples per gradient step.
+    %(optimization)s
     shuffle : bool, default=True
         Whether to shuffle the training samples each epoch (windows are
         self-contained, so this does not leak the future).
@@ -133,10 +129,7 @@ default="adam"
     validation_fraction : float, default=0.1
         Fraction of the most recent training rows held out for early
         stopping.
-    n_iter_no_change : int, default=10
-        Patience of early stopping, in epochs.
-    tol : float, default=1e-4
-        Minimum improvement of the validation loss that counts.
+    %(stopping)s
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling and dropout, drawn from the
         fit's own generators. An int makes repeated fits on CPU
@@ -144,39 +137,12 @@ default="adam"
         global random state (numpy, torch, random) is left untouched.
     warm_start : bool, default=False
         Whether ``fit`` continues from the current weights, optimizer state
-        and scaling. A warm fit (and ``partial_fit``) honours new values of
-        the training parameters (``max_epochs``, ``lr``, ``batch_size``,
-        early stopping, ``callbacks``, ``verbose``, ``device``, ...) and
-        raises ``ValueError`` for a new value of one that shapes the weights
-        or targets (``hidden_size``, ``num_layers``, ``cell``,
-        ``bidirectional``, ``dropout``, ``activation``, ``head_size``,
-        ``scale``, ``optimizer``, ``random_state``, ``target_mode``,
-        ``target_feature``, ``loss``, ``linear_path``).
-    verbose : int, default=0
-        0 is silent; 1 or more prints a table row of the training and
-        validation loss per epoch and, in a terminal or notebook, a progress
-        bar per epoch (plain text, without colour codes, when the output is
-        redirected).
-    device : {"cpu", "cuda", "cuda:N", "auto"}, default="cpu"
-        Where the network runs; ``"auto"`` picks CUDA when available.
-        Predictions are always numpy arrays on the CPU.
-    callbacks : list of skorch callbacks or None, default=None
-        Extra skorch callbacks (for example checkpointing), added to the
-        ones this estimator sets up.
-    n_threads : int or None, default=None
-        torch intra-op threads during ``fit`` and ``predict`` (restored
-        afterwards). None picks one thread when a batch's forward pass is
-        small (under about 4 million multiply-adds: batch rows x timesteps x
-        4 x hidden_size x (hidden_size + n_features)), where threading costs
-        more than it saves, and torch's current setting otherwise. Under
-        ``GridSearchCV(n_jobs=k)`` joblib already limits each worker's
-        threads to ``cores // k``.
-    precision : {"float32", "bf16-mixed"}, default="float32"
-        Precision of the forward pass. ``"bf16-mixed"`` (Lightning's name)
-        runs it in bfloat16 under ``torch.autocast`` while weights,
-        gradients, optimizer state and loss stay float32; it needs native
-        bf16 (AVX512-BF16/AMX CPUs, bf16-capable CUDA GPUs) and is refused
-        with a ``ValueError`` elsewhere.
+        and scaling. A warm fit (and ``partial_fit``) honours new training
+        parameters (``max_epochs``, ``lr``, ``batch_size``, ``callbacks``,
+        ``device``, ...) and raises ``ValueError`` for a new value of one
+        that shapes the weights or targets (the architecture, ``scale``,
+        ``optimizer``, ``random_state``, ``target_mode``, ``loss``, ...).
+    %(runtime)s
     input_lags : "auto", int or None, default="auto"
         How 2-D input is read. ``"auto"``: as ``(n_samples, n_timesteps)``,
         oldest step first, unless ``fit`` got a DataFrame with columns named
@@ -430,13 +396,17 @@ default="adam"
             self._y_is_1d = y_is_1d
             self.n_outputs_ = y2.shape[1]
             self.n_timesteps_in_ = X3.shape[1]
-            self.target_mode_ = self._resolve_target_mode(X3, y2, used)
+            self.target_mode_ = resolve_target_mode(
+                self.target_mode, X3, y2, used, self.target_feature
+            )
             self._relative_inputs = self.target_mode_ == "delta"
             self._linear_inputs = X3.shape[1] * X3.shape[2] if self.linear_path else 0
         target = y2
         if not continuing:
             self.__dict__.pop("_reference_steps", None)
-            steps = self._seasonal_steps(X3.shape[1])
+            steps = seasonal_reference_steps(
+                self.seasonal_period, self.target_mode_, X3.shape[1], self.n_outputs_
+            )
             if steps is not None:
                 self._reference_steps = steps
         if self.target_mode_ == "delta":
@@ -462,46 +432,6 @@ default="adam"
                 f"{n_features} feature(s) per step."
             )
 
-    def _resolve_target_mode(self, X3, y2, used):
-        if self.target_mode == "level":
-            return "level"
-        continues, reason = _continues_last_step(X3, y2, used, self.target_feature)
-        if self.target_mode == "delta":
-            if not continues:
-                warnings.warn(
-                    f"target_mode='delta', but {reason}: y does not look like "
-                    f"the continuation of the last input step (a transformed "
-                    f"target such as log(y) of raw windows, or windows whose "
-                    f"newest value is not last, e.g. lag_1, lag_2, ...). The "
-                    f"prediction adds the last value of feature "
-                    f"{self.target_feature} back; use target_mode='level' (or "
-                    f"'auto', which decides from the data) unless that is "
-                    f"meant.",
-                    UserWarning,
-                    stacklevel=6,
-                )
-            return "delta"
-        if X3.shape[2] > 1:
-            return "level"
-        return "delta" if continues else "level"
-
-    def _seasonal_steps(self, n_timesteps):
-        """Window steps one season before each target, or None (last value)."""
-        m = self.seasonal_period
-        if m is None or self.target_mode_ != "delta":
-            return None
-        if n_timesteps < m:
-            warnings.warn(
-                f"seasonal_period={m}, but the windows have {n_timesteps} "
-                f"steps: none holds the value one season before the target, "
-                f"so the change is learned from the last value. Use windows "
-                f"of at least {m} steps (window_length >= seasonal_period).",
-                UserWarning,
-                stacklevel=6,
-            )
-            return None
-        return n_timesteps - m + np.arange(self.n_outputs_) % m
-
     def _input_reference(self):
         return self.target_feature if getattr(self, "_relative_inputs", False) else None
 
@@ -517,10 +447,9 @@ default="adam"
 
     def _run_training(self, dataset, *, continuing, **kwargs):
         if not continuing and self._linear_inputs:
-            from ._linear_path import ridge_start
+            from ._linear_path import flat_training_rows, ridge_start
 
-            windows, targets, weights = _flat_training_rows(dataset)
-            weight, bias, _ = ridge_start(windows, targets, weights)
+            weight, bias, _ = ridge_start(*flat_training_rows(dataset))
             # Read by build_net for the new module only; not fitted state.
             self._linear_init = (weight, bias)
         try:
@@ -553,14 +482,11 @@ default="adam"
         if hasattr(self, "_scaled_input_min"):
             n_features = self.n_features_in_ if self._n_input_dims == 3 else 1
             _check_vectors(self, ("_scaled_input_min", "_scaled_input_max"), n_features)
-        steps = getattr(self, "_reference_steps", None)
-        if steps is not None and (
-            steps.shape != (self.n_outputs_,)
-            or steps.dtype.kind not in "iu"
-            or not hasattr(self, "n_timesteps_in_")
-            or not ((steps >= 0) & (steps < self.n_timesteps_in_)).all()
-        ):
-            raise ValueError("_reference_steps are not window steps, one per output")
+        check_reference_steps(
+            getattr(self, "_reference_steps", None),
+            self.n_outputs_,
+            getattr(self, "n_timesteps_in_", None),
+        )
         if getattr(self, "_linear_inputs", 0) and not hasattr(self, "n_timesteps_in_"):
             raise ValueError("_linear_inputs is set but n_timesteps_in_ is missing")
 
@@ -608,48 +534,3 @@ default="adam"
         # Deterministic given random_state (bit-identical on CPU).
         tags.non_deterministic = False
         return tags
-
-
-def _continues_last_step(X3, y2, used, feature) -> tuple[bool, str]:
-    """Whether ``y`` continues the last step of ``feature``, and why not.
-
-    True when the last value predicts ``y`` (mean absolute error over the
-    used rows and all outputs) better than the mean of ``y`` and no worse
-    than the step before it; the second test catches newest-first windows.
-    """
-    y = y2[used]
-    last = np.asarray(X3[used, -1, feature], dtype=np.float64)[:, None]
-    error_last = float(np.abs(y - last).mean())
-    error_mean = float(np.abs(y - y.mean(axis=0)).mean())
-    if not error_last < error_mean:
-        return False, (
-            f"the last value of feature {feature} predicts y worse than the "
-            f"mean of y does (mean absolute error {error_last:.4g} against "
-            f"{error_mean:.4g})"
-        )
-    if X3.shape[1] > 1:
-        before = np.asarray(X3[used, -2, feature], dtype=np.float64)[:, None]
-        error_before = float(np.nanmean(np.abs(y - before)))
-        if error_last > error_before:
-            return False, (
-                f"the step before the last predicts y better than the last "
-                f"does (mean absolute error {error_before:.4g} against "
-                f"{error_last:.4g})"
-            )
-    return True, ""
-
-
-def _flat_training_rows(dataset):
-    """The scaled training windows flattened (NaN as 0), targets and weights."""
-    rows = 4096
-    windows = np.concatenate(
-        [
-            np.nan_to_num(dataset.take(slice(start, start + rows))[0].numpy()).reshape(
-                min(rows, len(dataset) - start), -1
-            )
-            for start in range(0, len(dataset), rows)
-        ]
-    )
-    targets = dataset.y.numpy()
-    weights = None if dataset.w is None else dataset.w.numpy()
-    return windows, targets, weights

@@ -9,27 +9,27 @@ parts of its default machinery that cost time or are wrong for time series:
   ``DataLoader``;
 * the internal validation split is the *last* part of the rows in time order;
 * the loss takes optional per-sample weights;
-* a non-finite loss stops training with an explanation;
-* for the classifier: cross-entropy, a stratified random validation split
-  (its sequences are independent samples) and validation accuracy.
+* a non-finite loss stops training with an explanation.
+
+The classifier's loss, split and score are in :mod:`sklstm._class_training`,
+mixed precision in :mod:`sklstm._precision`, what training prints in
+:mod:`sklstm._progress`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
-import sys
 import threading
-from typing import NamedTuple
 
 import numpy as np
 import torch
 from skorch import NeuralNetRegressor
-from skorch.callbacks import Callback, PrintLog, ProgressBar
+from skorch.callbacks import Callback
 from skorch.dataset import unpack_data
 from torch import nn
 
 from ._exceptions import DivergenceError
+from ._precision import autocast
 from ._scaling import relative_windows
 
 # Scaled inputs up to this size are built once as one tensor; larger inputs
@@ -356,208 +356,6 @@ class ValidationR2(Callback):
         net.history.record("valid_r2", float(r2.mean()))
 
 
-# The pieces LSTMClassifier puts in place of the regressor's loss, split and
-# validation score. Its targets are one column of 0/1 (binary: one logit) or
-# one-hot rows (one logit per class).
-
-
-class WeightedLogLoss(nn.Module):
-    """Cross-entropy on logits, with optional per-sample weights.
-
-    One output: binary cross-entropy of the logit against a 0/1 target.
-    Several: cross-entropy of the softmax against one-hot targets. Class
-    weights arrive folded into the per-sample weights, so the weighted mean
-    is ``sum(w * loss) / sum(w)``, as torch's ``cross_entropy(weight=...)``.
-    ``y_true`` is a tensor, or a pair ``(y, sample_weight)``.
-    """
-
-    def forward(self, y_pred, y_true):
-        weights = None
-        if isinstance(y_true, list | tuple):
-            y_true, weights = y_true
-        if y_pred.shape[1] == 1:
-            loss = nn.functional.binary_cross_entropy_with_logits(
-                y_pred[:, 0], y_true[:, 0], reduction="none"
-            )
-        else:
-            loss = -(y_true * nn.functional.log_softmax(y_pred, dim=1)).sum(dim=1)
-        if weights is None:
-            return loss.mean()
-        return (loss * weights).sum() / weights.sum().clamp_min(1e-12)
-
-
-def class_codes(y: torch.Tensor) -> np.ndarray:
-    """The class index of each row of classifier targets (0/1 or one-hot)."""
-    codes = y[:, 0] if y.shape[1] == 1 else y.argmax(dim=1)
-    return codes.to(torch.int64).numpy()
-
-
-class StratifiedSplit:
-    """Validate on a random, class-stratified ``fraction`` of the samples.
-
-    For classification the sequences are independent samples (unlike the
-    windows of one series, which :class:`TailSplit` keeps in time order), so
-    the held-out part is drawn at random with every class in proportion.
-    """
-
-    def __init__(self, fraction, seed):
-        self.fraction = fraction
-        self.seed = seed
-
-    def __call__(self, dataset, y=None, **fit_params):
-        from sklearn.model_selection import StratifiedShuffleSplit
-
-        codes = class_codes(dataset.y)
-        splitter = StratifiedShuffleSplit(
-            n_splits=1, test_size=self.fraction, random_state=self.seed
-        )
-        try:
-            train, valid = next(splitter.split(codes, codes))
-        except ValueError as exc:
-            raise ValueError(
-                f"early_stopping holds out a stratified validation_fraction="
-                f"{self.fraction} of the {len(codes)} usable sample(s), which "
-                f"needs at least 2 samples of every class and one validation "
-                f"sample per class ({exc}). Use more data, a larger "
-                f"validation_fraction, or early_stopping=False."
-            ) from exc
-        return dataset.subset(np.sort(train)), dataset.subset(np.sort(valid))
-
-
-class ValidationAccuracy(Callback):
-    """Record the (sample-weighted) accuracy on the validation samples.
-
-    Counted from the validation batches skorch already predicts, at no extra
-    forward pass. Stored in the history as ``valid_acc``.
-    """
-
-    def on_epoch_begin(self, net, **kwargs):
-        self._correct = self._weight = 0.0
-
-    def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
-        if training or y_pred is None:
-            return
-        y, w = batch[1], None
-        if isinstance(y, list | tuple):
-            y, w = y
-        y = y.to(y_pred.device)
-        if y.shape[1] == 1:
-            hit = (y_pred[:, 0] > 0) == (y[:, 0] > 0.5)
-        else:
-            hit = y_pred.argmax(dim=1) == y.argmax(dim=1)
-        w = torch.ones(len(y), device=y.device) if w is None else w.to(y.device)
-        self._correct += float((w * hit).sum())
-        self._weight += float(w.sum())
-
-    def on_epoch_end(self, net, **kwargs):
-        if self._weight:
-            net.history.record("valid_acc", self._correct / self._weight)
-
-
-# The ``precision`` values and the dtype autocast runs the forward pass in;
-# named as Lightning names its precisions ("bf16-mixed": bf16 compute, fp32
-# weights, optimizer state and loss).
-PRECISIONS = {"float32": None, "bf16-mixed": torch.bfloat16}
-_BF16_SUPPORT: dict[str, bool] = {}
-
-
-def bf16_supported(device: str) -> bool:
-    """Whether ``device`` computes in bfloat16 natively (not emulated).
-
-    CUDA asks torch; a CPU needs bf16 instructions (AVX512-BF16 or AMX on
-    x86, BF16 on ARM; without them oneDNN emulates bf16, slower than
-    float32), and a one-step LSTM forward under autocast must run.
-
-    Examples
-    --------
-    >>> isinstance(bf16_supported("cpu"), bool)
-    True
-    """
-    kind = device.split(":")[0]
-    if kind not in _BF16_SUPPORT:
-        if kind == "cuda":
-            supported = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
-        else:
-            supported = _cpu_has_native_bf16() and _bf16_probe_runs(kind)
-        _BF16_SUPPORT[kind] = supported
-    return _BF16_SUPPORT[kind]
-
-
-def _cpu_has_native_bf16() -> bool:
-    # oneDNN's own check also accepts plain AVX512, where bf16 is emulated;
-    # on Linux the CPU's flags tell the bf16 instructions apart.
-    if not torch.backends.mkldnn.is_available():
-        return False
-    probe = getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", None)
-    if probe is None or not probe():
-        return False
-    flags = _linux_cpu_flags()
-    return flags is None or not flags.isdisjoint(_BF16_CPU_FLAGS)
-
-
-# avx512_bf16 and amx_bf16 (x86), bf16 (ARM "Features") in /proc/cpuinfo.
-_BF16_CPU_FLAGS = frozenset({"avx512_bf16", "amx_bf16", "bf16"})
-
-
-def _linux_cpu_flags() -> set[str] | None:
-    """The first CPU's flags from /proc/cpuinfo, or None where there is none."""
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                key, _, value = line.partition(":")
-                if key.strip() in ("flags", "Features"):
-                    return set(value.split())
-    except OSError:
-        return None
-    return None
-
-
-def _bf16_probe_runs(kind: str) -> bool:
-    try:
-        with torch.autocast(kind, dtype=torch.bfloat16), torch.no_grad():
-            out, _ = nn.LSTM(1, 2, batch_first=True)(torch.zeros(1, 1, 1))
-        return out.dtype == torch.bfloat16
-    except (RuntimeError, TypeError):
-        return False
-
-
-def check_precision(precision: str, device: str) -> None:
-    """Refuse a ``precision`` that ``device`` cannot compute natively.
-
-    Examples
-    --------
-    >>> check_precision("float32", "cpu")
-    """
-    if PRECISIONS[precision] is not None and not bf16_supported(device):
-        where = (
-            "this CPU has no bf16 instructions (AVX512-BF16 or AMX) that "
-            "torch's oneDNN can use"
-            if device == "cpu"
-            else f"torch reports no bfloat16 support on {device!r}"
-        )
-        raise ValueError(
-            f"precision={precision!r} needs native bfloat16 compute, but "
-            f"{where}; emulated bf16 would be slower than float32. Use "
-            f"precision='float32'."
-        )
-
-
-def autocast(device: str, precision: str):
-    """The context the forward pass runs in for ``precision`` (float32: none).
-
-    Examples
-    --------
-    >>> import torch
-    >>> with autocast("cpu", "float32"):
-    ...     torch.ones(1).dtype
-    torch.float32
-    """
-    dtype = PRECISIONS[precision]
-    if dtype is None:
-        return contextlib.nullcontext()
-    return torch.autocast(device.split(":")[0], dtype=dtype)
-
-
 # Below about this many multiply-adds in one batch's forward pass (all
 # timesteps), splitting work across threads costs more in synchronisation
 # than it saves (benchmarks/README.md, "Constants and their measurements").
@@ -647,86 +445,6 @@ class torch_threads:
             cls._active -= 1
             if cls._active == 0 and torch.get_num_threads() != cls._saved:
                 torch.set_num_threads(cls._saved)
-
-
-class Terminal(NamedTuple):
-    """What the output streams can show."""
-
-    progress: bool  # a live progress bar (a terminal or a notebook)
-    colour: bool  # ANSI colour codes in the epoch table
-
-
-def output_is_interactive() -> Terminal:
-    """Whether stderr shows a live bar and stdout renders colour codes.
-
-    Outside a terminal (a log file, CI, a pipe) the bar's carriage returns
-    and the table's colour codes would only clutter the text.
-    """
-    notebook = ProgressBar().in_ipynb()
-    return Terminal(
-        progress=notebook or _isatty(sys.stderr),
-        colour=_isatty(sys.stdout),
-    )
-
-
-def _isatty(stream) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):  # replaced or closed streams
-        return False
-
-
-class BatchProgress(ProgressBar):
-    """skorch's per-epoch progress bar, redrawn as batches finish.
-
-    tqdm redraws at most every 0.1 s by default, so the bar of a short epoch
-    is never redrawn after "0/n"; here it is redrawn at least every batch
-    that ends 10 ms after the last redraw.
-    """
-
-    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
-        import tqdm
-        import tqdm.notebook
-
-        bar = tqdm.notebook.tqdm if self._use_notebook() else tqdm.tqdm
-        self.pbar_ = bar(
-            total=self._get_batches_per_epoch(net, dataset_train, dataset_valid),
-            leave=False,
-            mininterval=0.01,
-            desc=f"epoch {len(net.history)}",
-        )
-
-    def on_epoch_end(self, net, **kwargs):
-        self.pbar_.refresh()  # the finished count is shown at least once
-        super().on_epoch_end(net, **kwargs)
-
-
-class EpochLog(Callback):
-    """One row of the epoch table per finished epoch (skorch's PrintLog format).
-
-    skorch runs its ``PrintLog`` after every other callback, so the epoch in
-    which early stopping ends training was never printed; this callback runs
-    before the ones that can end training. Without ``colour`` the best values
-    are not highlighted with ANSI codes.
-    """
-
-    def __init__(self, colour=False):
-        self.colour = colour
-
-    def initialize(self):
-        self.table_ = PrintLog().initialize()
-        self.first_row_ = True
-        return self
-
-    def on_epoch_end(self, net, **kwargs):
-        row = net.history[-1]
-        if not self.colour:
-            row = {key: value for key, value in row.items() if key[-5:] != "_best"}
-        lines = self.table_.table(row).split("\n")
-        if self.first_row_:
-            print("\n".join(lines[:2]))
-            self.first_row_ = False
-        print(lines[-1], flush=True)
 
 
 # Peak bytes of autograd state per (sample, timestep) of one recurrent layer

@@ -6,7 +6,8 @@ import pytest
 from _settings import TINY, tiny
 
 from sklstm import LSTMClassifier, load_model, pad_sequences, save_model
-from sklstm._training import SequenceDataset, StratifiedSplit, WeightedLogLoss
+from sklstm._class_training import StratifiedSplit, WeightedLogLoss
+from sklstm._training import SequenceDataset
 
 
 def walks(n=48, steps=8, seed=0):

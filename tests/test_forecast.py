@@ -151,7 +151,8 @@ def test_split_conformal_intervals_cover_about_the_requested_share():
         padding="edge",
         conformal_fraction=0.4,
     ).fit(series.iloc[:500])
-    half_width = fc._interval_half_width(0.9)
+    band = fc.forecast(coverage=0.9)
+    half_width = (band["upper"] - band.iloc[:, 0]).to_numpy()
     test = series.iloc[500:]
     paths = fc.predict(test)
     actual = np.column_stack([test.to_numpy()[1:-1], test.to_numpy()[2:]])

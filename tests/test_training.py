@@ -3,21 +3,21 @@
 First the helpers on their own (threads, scaling, blocked predict, loss), then
 LSTMRegressor's loop: batches split into chunks, per-batch callbacks, Ctrl-C,
 divergence, gradient clipping, early stopping, warm start and partial_fit,
-and the verbose epoch table.
+and the verbose epoch table (convergence stopping: test_convergence.py;
+precision: test_precision.py).
 """
 
 import copy
 import math
-import warnings
 
 import numpy as np
 import pytest
 import torch
 from _settings import TINY, params_of, tiny
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import NotFittedError
 from skorch.callbacks import Callback
 
-from sklstm import DivergenceError, LSTMRegressor, _training
+from sklstm import DivergenceError, LSTMRegressor, _progress, _training
 from sklstm._training import choose_num_threads, scale_to_float32
 
 
@@ -392,72 +392,6 @@ def test_best_epoch_matches_restored_weights(multi_data):
     )
 
 
-# ------------------------------------ convergence without early stopping
-
-
-def test_the_seed_task_stops_at_convergence_and_predicts_202(even_data):
-    # In delta mode the even numbers' change is constant: the scaled target
-    # is 0 and so is the loss from the first epoch on.
-    X, y = even_data
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # a converged fit does not warn
-        model = LSTMRegressor(random_state=0).fit(X, y)
-    assert model.n_iter_ == model.n_iter_no_change + 1  # one best, ten misses
-    assert len(model.loss_curve_) == model.n_iter_
-    assert model.best_epoch_ == model.n_iter_  # the last weights are kept
-    assert (
-        round(float(model.predict(np.array([[[196.0], [198.0], [200.0]]]))[0])) == 202
-    )
-
-
-def test_a_fit_still_improving_runs_max_epochs_and_warns(multi_data):
-    X, y = multi_data
-    with pytest.warns(ConvergenceWarning, match=r"max_epochs=3 reached") as record:
-        # Recurrent only: the linear path starts at least squares already.
-        model = LSTMRegressor(**tiny(max_epochs=3, lr=0.01, linear_path=False))
-        model.fit(X, y)
-    assert record[0].filename == __file__  # points at the caller's fit
-    assert model.n_iter_ == len(model.loss_curve_) == 3
-    assert model.loss_curve_[-1] < model.loss_curve_[0] - model.tol
-
-
-def test_tol_is_an_absolute_improvement_of_the_scaled_training_loss(multi_data):
-    X, y = multi_data
-    # No epoch improves on the first by more than a tol this large ...
-    model = LSTMRegressor(
-        **tiny(max_epochs=50, tol=10.0, n_iter_no_change=3, linear_path=False)
-    )
-    model.fit(X, y)
-    assert model.n_iter_ == 4
-    # ... while with tol=0 every decrease counts, as long as the loss falls.
-    with pytest.warns(ConvergenceWarning, match="training loss"):
-        model.set_params(tol=0.0, max_epochs=6, lr=0.01).fit(X, y)
-    assert model.n_iter_ == 6
-    assert (np.diff(model.loss_curve_) < 0).all()
-    # The same rule on the validation loss with early stopping.
-    model.set_params(early_stopping=True, tol=10.0, max_epochs=50).fit(X, y)
-    assert model.n_iter_ == 4
-
-
-def test_warm_fits_count_convergence_from_their_own_start(even_data):
-    X, y = even_data
-    model = LSTMRegressor(warm_start=True, **tiny(max_epochs=50, n_iter_no_change=2))
-    model.fit(X, y)
-    assert model.n_iter_ == 3
-    model.fit(X, y)  # its first epoch sets its own best, then two misses
-    assert model.n_iter_ == 6
-
-
-def test_partial_fit_never_stops_early_nor_warns(even_data):
-    X, y = even_data
-    model = LSTMRegressor(**tiny(max_epochs=1, n_iter_no_change=1))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        for _ in range(4):
-            model.partial_fit(X, y)
-    assert model.n_iter_ == 4
-
-
 # -------------------------------------------- warm_start and partial_fit
 
 
@@ -619,101 +553,9 @@ def test_verbose_prints_the_epoch_where_early_stopping_stops(capsys, multi_data)
 
 def test_verbose_in_a_terminal_shows_a_progress_bar(capsys, monkeypatch, multi_data):
     X, y = multi_data
-    monkeypatch.setattr(_training, "_isatty", lambda stream: True)
+    monkeypatch.setattr(_progress, "_isatty", lambda stream: True)
     LSTMRegressor(verbose=1, **tiny(batch_size=10)).fit(X, y)
     out, err = capsys.readouterr()
     assert "4/4" in err  # redrawn up to the last batch
     assert "\x1b[" in out  # best values highlighted
     assert epoch_rows(out) == ["1", "2"]
-
-
-# ------------------------------------------------------------- precision
-
-
-def PrecisionRegressor(**params):
-    """A small recurrent-only LSTMRegressor (the linear path would start at
-    least squares and leave the loss curves nearly flat)."""
-    defaults = dict(hidden_size=4, max_epochs=3, lr=0.01, random_state=0)
-    return LSTMRegressor(**{**defaults, "linear_path": False, **params})
-
-
-bf16_cpu = pytest.mark.skipif(
-    not _training.bf16_supported("cpu"),
-    reason="this CPU has no native bf16 (AVX512-BF16 or AMX)",
-)
-
-
-@bf16_cpu
-def test_bf16_mixed_trains_float32_weights_close_to_float32(multi_data):
-    X, y = multi_data
-    exact = PrecisionRegressor().fit(X, y)
-    mixed = PrecisionRegressor(precision="bf16-mixed").fit(X, y)
-    assert mixed.net_.precision == "bf16-mixed"
-    weights = mixed.net_.module_.state_dict().values()
-    assert all(w.dtype == torch.float32 for w in weights)  # master weights
-    state = mixed.net_.optimizer_.state_dict()["state"].values()
-    assert all(s["exp_avg"].dtype == torch.float32 for s in state)
-    # The same training, rounded differently: close, not equal.
-    np.testing.assert_allclose(mixed.loss_curve_, exact.loss_curve_, rtol=0.05)
-    assert mixed.loss_curve_ != exact.loss_curve_
-
-
-@bf16_cpu
-def test_bf16_mixed_computes_the_forward_in_bfloat16_and_the_loss_in_float32(
-    multi_data,
-):
-    X, y = multi_data
-    seen = {}
-
-    class Spy(Callback):
-        def on_batch_end(self, net, y_pred=None, loss=None, **kwargs):
-            seen["y_pred"], seen["loss"] = y_pred.dtype, loss.dtype
-
-    model = PrecisionRegressor(precision="bf16-mixed", max_epochs=1)
-    model.callbacks = [Spy()]
-    model.fit(X, y)
-    assert seen == {"y_pred": torch.float32, "loss": torch.float32}
-    with _training.autocast("cpu", "bf16-mixed"):
-        out, _ = model.net_.module_.rnn(torch.zeros(1, 2, 2))
-    assert out.dtype == torch.bfloat16
-
-
-def test_bf16_mixed_is_refused_where_the_hardware_lacks_it(monkeypatch, multi_data):
-    X, y = multi_data
-    monkeypatch.setitem(_training._BF16_SUPPORT, "cpu", False)
-    model = PrecisionRegressor(precision="bf16-mixed")
-    with pytest.raises(ValueError, match=r"precision='bf16-mixed' needs native") as e:
-        model.fit(X, y)
-    assert "Use precision='float32'" in str(e.value)
-    assert not hasattr(model, "net_")
-    PrecisionRegressor().fit(X, y)  # float32 needs nothing
-
-
-def test_precision_names_are_validated(multi_data):
-    X, y = multi_data
-    with pytest.raises(ValueError, match="'precision' parameter"):
-        PrecisionRegressor(precision="bf16").fit(X, y)
-
-
-def test_avx512_without_bf16_instructions_counts_as_no_bf16(monkeypatch):
-    monkeypatch.setattr(_training, "_BF16_SUPPORT", {})
-    monkeypatch.setattr(_training, "_linux_cpu_flags", lambda: {"avx512f", "avx2"})
-    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: True)
-    assert not _training.bf16_supported("cpu")
-    monkeypatch.setattr(_training, "_BF16_SUPPORT", {})
-    monkeypatch.setattr(_training, "_linux_cpu_flags", lambda: {"avx512f", "amx_bf16"})
-    assert _training.bf16_supported("cpu")
-
-
-def test_a_user_callback_that_ends_training_is_no_convergence_failure(multi_data):
-    class StopAfterTwo(Callback):
-        def on_epoch_end(self, net, **kwargs):
-            if len(net.history) == 2:
-                raise KeyboardInterrupt  # skorch's way to end training
-
-    X, y = multi_data
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        model = LSTMRegressor(**tiny(max_epochs=5, callbacks=[StopAfterTwo()]))
-        model.fit(X, y)
-    assert model.n_iter_ == 2

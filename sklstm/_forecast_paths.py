@@ -1,0 +1,206 @@
+"""The forecast horizon: future targets, forecast paths, future covariates, intervals.
+
+Pure numpy/pandas functions that :class:`~sklstm.SeriesForecaster` composes:
+what every row's next ``horizon`` targets are, how a window regressor turns
+windows into paths (direct: one output per step; recursive: fed its own
+predictions), how known future covariates are checked, how wide a
+split-conformal interval is, and how long a season is for a pandas step.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.exceptions import DataConversionWarning
+
+from ._series import future_values
+
+
+def future_targets(values: np.ndarray, index, y, horizon: int) -> np.ndarray:
+    """(n, horizon) targets of every row: from ``y``, or NaN past the end.
+
+    ``values`` has the target in column 0; ``y`` is None or what
+    ``frame_supervised(series, horizon=horizon)`` returns for the same rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> future_targets(np.arange(4.0).reshape(-1, 1), None, None, 2)
+    array([[ 1.,  2.],
+           [ 2.,  3.],
+           [ 3., nan],
+           [nan, nan]])
+    """
+    if y is None:
+        return future_values(values[:, 0], horizon, len(values), fill=np.nan)
+    n, h = len(values), horizon
+    expected = (n,) if h == 1 else (n, h)
+    y_index = getattr(y, "index", None)
+    y = np.asarray(y, dtype=np.float64)
+    if y.ndim == 2 and y.shape[1] == 1 and h == 1:
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected "
+            "(horizon=1); it is read as y.ravel().",
+            DataConversionWarning,
+            stacklevel=3,
+        )
+    if y.ndim == 1:
+        y = y.reshape(-1, 1)
+    if y.shape != (n, h):
+        raise ValueError(
+            f"y must hold the next horizon={h} target values of every row "
+            f"of X, shape {expected}, as frame_supervised(series, "
+            f"horizon={h}) returns; got shape {np.shape(y)}."
+        )
+    if index is not None and y_index is not None and not y_index.equals(index):
+        raise ValueError(
+            "y is not aligned with X: their indexes differ. Build both "
+            "with X, y = frame_supervised(series, horizon=...)."
+        )
+    if not np.isfinite(y).all():
+        raise ValueError("y contains NaN or infinity; fill or drop those rows.")
+    return y
+
+
+def forecast_paths(
+    model,
+    windows: np.ndarray,
+    values: np.ndarray,
+    first_origin: int,
+    *,
+    horizon: int,
+    strategy: str,
+) -> np.ndarray:
+    """Forecast paths (n, horizon) of ``model`` for consecutive origins.
+
+    ``windows[i]`` ends at row ``first_origin + i`` of ``values`` (target in
+    column 0, covariates after it). The recursive strategy appends each
+    predicted step to the window, with the covariates known at that step
+    (NaN beyond ``values``).
+    """
+    if strategy == "direct":
+        return np.asarray(model.predict(windows), dtype=np.float64).reshape(
+            len(windows), horizon
+        )
+    paths = np.empty((len(windows), horizon))
+    current = np.array(windows, dtype=np.float64)
+    origins = first_origin + np.arange(len(windows))
+    for k in range(horizon):
+        step = np.asarray(model.predict(current), dtype=np.float64).reshape(-1)
+        paths[:, k] = step
+        if k == horizon - 1:
+            break
+        new_row = np.empty((len(windows), values.shape[1]))
+        new_row[:, 0] = step
+        if values.shape[1] > 1:
+            future = origins + k + 1
+            known = future < len(values)
+            new_row[:, 1:] = np.nan
+            new_row[known, 1:] = values[future[known], 1:]
+        current = np.concatenate([current[:, 1:], new_row[:, None, :]], axis=1)
+    return paths
+
+
+def check_future_covariates(
+    future_covariates, *, horizon: int, n_covariates: int, names, target_name
+) -> np.ndarray:
+    """Known future covariates as (horizon, n_covariates), or a clear error.
+
+    A DataFrame is read by the fitted column ``names`` (the target left
+    out); anything else by position.
+
+    Examples
+    --------
+    >>> check_future_covariates([1.0, 2.0], horizon=2, n_covariates=1,
+    ...                         names=None, target_name=0)
+    array([[1.],
+           [2.]])
+    """
+    if isinstance(future_covariates, pd.DataFrame) and names is not None:
+        wanted = [c for c in names if c != target_name]
+        missing = [c for c in wanted if c not in future_covariates.columns]
+        if missing:
+            raise ValueError(
+                f"future_covariates lacks the covariate column(s) {missing}; "
+                f"it needs {wanted}."
+            )
+        future_covariates = future_covariates[wanted]
+    try:
+        future = np.asarray(future_covariates, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"future_covariates must hold numbers, shape (horizon, "
+            f"n_covariates) = ({horizon}, {n_covariates}): {exc}"
+        ) from None
+    if future.ndim == 1 and n_covariates == 1:
+        future = future.reshape(-1, 1)
+    if future.shape != (horizon, n_covariates):
+        raise ValueError(
+            f"future_covariates must have shape (horizon, n_covariates) = "
+            f"({horizon}, {n_covariates}), got {future.shape}: one row per "
+            f"future step, one column per covariate (in the fitted order, "
+            f"target column left out)."
+        )
+    if not np.isfinite(future).all():
+        raise ValueError("future_covariates contains NaN or infinity.")
+    return future
+
+
+def conformal_half_width(residuals: np.ndarray | None, coverage) -> np.ndarray:
+    """Per-step half width of split-conformal intervals with ``coverage``.
+
+    ``residuals`` are the absolute errors (n_origins, horizon) of the
+    calibration origins, or None when the forecaster was not calibrated.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> conformal_half_width(np.arange(1.0, 11.0).reshape(-1, 1), 0.8)
+    array([10.])
+    """
+    if residuals is None:
+        raise ValueError(
+            "Prediction intervals need calibration: fit with "
+            "conformal_fraction > 0 (e.g. 0.2)."
+        )
+    if not 0 < coverage < 1:
+        raise ValueError(f"coverage must be in (0, 1), got {coverage}.")
+    n = len(residuals)
+    level = math.ceil((n + 1) * coverage) / n
+    if level > 1:
+        raise ValueError(
+            f"{n} calibration origins cannot give {coverage:.0%} intervals "
+            f"(at least {math.ceil(coverage / (1 - coverage))} needed); "
+            f"raise conformal_fraction or lower coverage."
+        )
+    return np.quantile(residuals, level, axis=0, method="higher")
+
+
+# Season lengths by the step of a DatetimeIndex or PeriodIndex.
+_SEASONS = {
+    "MS": 12, "ME": 12, "M": 12, "BMS": 12, "BME": 12,
+    "QS": 4, "QE": 4, "Q": 4, "BQS": 4, "BQE": 4,
+    "W": 52, "D": 7, "h": 24, "30min": 48,
+}  # fmt: skip
+
+
+def season_of(step) -> int | None:
+    """Season length of a pandas offset: monthly 12, quarterly 4, weekly 52, ...
+
+    Examples
+    --------
+    >>> from pandas.tseries.frequencies import to_offset
+    >>> season_of(to_offset("MS")), season_of(to_offset("QS-JAN"))
+    (12, 4)
+    >>> season_of(to_offset("W-SAT")), season_of(to_offset("30min"))
+    (52, 48)
+    >>> season_of(to_offset("2D")) is None
+    True
+    """
+    freqstr = getattr(step, "freqstr", None)
+    if freqstr is None:
+        return None  # an integer step
+    return _SEASONS.get(freqstr.split("-")[0])
