@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from ._exceptions import ExtrapolationWarning
+from ._precision import autocast
 from ._scaling import target_reference
 from ._training import (
     choose_num_threads,
@@ -78,6 +79,8 @@ class Predictor:
             est.hidden_size, 2 if est.bidirectional else 1
         )
         self.x_mean, self.x_scale = est.x_mean_, est.x_scale_
+        # "bf16-mixed" predicts under the same autocast as training computed.
+        self.precision = est.precision
         self.reference_feature = None
         self.input_low = self.input_high = None
 
@@ -112,7 +115,9 @@ class Predictor:
                 Xb = torch.from_numpy(block)
                 if self.device != "cpu":
                     Xb = Xb.to(self.device)
-                outputs.append(module(Xb, has_missing_steps=hint).cpu())
+                with autocast(self.device, self.precision):
+                    scaled = module(Xb, has_missing_steps=hint)
+                outputs.append(scaled.float().cpu())
         out = outputs[0] if len(outputs) == 1 else torch.cat(outputs)
         if outside.any():
             self._warn_inputs_outside(np.flatnonzero(outside))

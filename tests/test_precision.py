@@ -83,3 +83,24 @@ def test_avx512_without_bf16_instructions_counts_as_no_bf16(monkeypatch):
     monkeypatch.setattr(_precision, "_BF16_SUPPORT", {})
     monkeypatch.setattr(_precision, "_linux_cpu_flags", lambda: {"avx512f", "amx_bf16"})
     assert _precision.bf16_supported("cpu")
+
+
+def test_predict_runs_the_forward_in_the_fitted_precision(monkeypatch, multi_data):
+    # Emulated bf16 runs on any CPU (slowly), so this test needs no native
+    # support: it checks where autocast applies, not how fast it is.
+    monkeypatch.setitem(_precision._BF16_SUPPORT, "cpu", True)
+    X, y = multi_data
+    model = PrecisionRegressor(precision="bf16-mixed", max_epochs=1).fit(X, y)
+    seen = []
+    hook = model.net_.module_.rnn.register_forward_hook(
+        lambda module, inputs, output: seen.append(output[0].dtype)
+    )
+    mixed = model.predict(X[:8])
+    model._predictor.precision = "float32"
+    full = model.predict(X[:8])
+    hook.remove()
+    assert seen == [torch.bfloat16, torch.float32]
+    assert mixed.dtype == full.dtype == np.float64
+    # bfloat16 keeps 8 bits of mantissa: close to, not equal to, float32.
+    np.testing.assert_allclose(mixed, full, rtol=0.05, atol=0.05 * np.abs(full).max())
+    assert not np.array_equal(mixed, full)
