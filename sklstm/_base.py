@@ -31,6 +31,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight
 
+from ._lags import features_per_step
 from ._scaling import input_scaling
 from ._state import Fitted, set_fitted_state
 from ._threads import prefer_passive_waits
@@ -377,8 +378,7 @@ class BaseSequenceModel(BaseEstimator):
         """Raise ValueError if restored attributes do not fit together."""
         if self._n_input_dims not in (2, 3):
             raise ValueError("_n_input_dims is neither 2 nor 3")
-        n_features = self.n_features_in_ if self._n_input_dims == 3 else 1
-        _check_vectors(self, ("x_mean_", "x_scale_"), n_features)
+        _check_vectors(self, ("x_mean_", "x_scale_"), features_per_step(self))
 
     def _restore_fitted_state(self, state):
         """Become the fitted estimator ``state`` describes (used by load_model).
@@ -393,9 +393,8 @@ class BaseSequenceModel(BaseEstimator):
 
         set_fitted_state(self, state)
         self._check_restored()
-        n_features = self.n_features_in_ if self._n_input_dims == 3 else 1
         self.device_, self.net_ = restore_net(
-            self._python_scalars(), n_features, state["net_"]
+            self._python_scalars(), features_per_step(self), state["net_"]
         )
         self._record_fixed_params()
         self._predictor = self._make_predictor()

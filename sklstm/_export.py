@@ -22,6 +22,8 @@ import os
 import warnings
 from pathlib import Path
 
+from ._lags import features_per_step
+
 INPUT_NAME = "X"
 OUTPUT_NAME = "y"
 
@@ -189,6 +191,14 @@ def _check_exportable(model) -> None:
             f"cell loop is unrolled over a fixed number of timesteps, which 3-D "
             f"input does not have. Refit with activation='tanh' (torch's fused "
             f"LSTM, an ONNX operator) to export a model of 3-D input."
+        )
+    if model._n_input_dims == 2 and features_per_step(model) > 1:
+        raise NotImplementedError(
+            "This LSTMRegressor read its 2-D input as a lag matrix (columns "
+            "lag_1 .. lag_k plus per-sample features, see input_lags), a "
+            "column reordering the exported graph does not hold. Export a "
+            "model fitted on 3-D windows (n_samples, n_timesteps, n_features), "
+            "or refit with input_lags=None on plain timestep columns."
         )
 
 

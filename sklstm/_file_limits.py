@@ -235,8 +235,8 @@ def check_network(est, state, where):
     """
     from ._net import _load_tensors, expected_weight_shapes
 
-    n_features = state["n_features_in_"] if state["_n_input_dims"] == 3 else 1
     try:
+        n_features = _features_per_step(est, state)
         est._check_parameter_combinations(n_features)
         weights = _load_tensors(state["net_"].module, "network weights")
     except ValueError as exc:
@@ -263,3 +263,23 @@ def check_network(est, state, where):
             f"hyperparameters describe (first difference: {differing[0]!r}, "
             f"expected {expected.get(differing[0])}, found {found.get(differing[0])})"
         )
+
+
+def _features_per_step(est, state) -> int:
+    """What the network of the described estimator reads per step.
+
+    :func:`sklstm._lags.features_per_step` on the file's own state: 2-D input
+    that was a lag matrix (``lag_1 .. lag_k`` plus per-sample columns) has
+    more than one feature per step.
+    """
+    from types import SimpleNamespace
+
+    from ._lags import features_per_step
+
+    described = SimpleNamespace(
+        _n_input_dims=state["_n_input_dims"],
+        n_features_in_=state["n_features_in_"],
+        feature_names_in_=state.get("feature_names_in_"),
+        input_lags=getattr(est, "input_lags", "auto"),
+    )
+    return features_per_step(described)

@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseSequenceModel, _check_vectors
 from ._docs import fill_training_docs
+from ._lags import features_per_step
 from ._scaling import (
     check_target_magnitude,
     input_scaling,
@@ -480,7 +481,7 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         names = ("y_mean_", "y_scale_", "_scaled_target_min", "_scaled_target_max")
         _check_vectors(self, names, self.n_outputs_)
         if hasattr(self, "_scaled_input_min"):
-            n_features = self.n_features_in_ if self._n_input_dims == 3 else 1
+            n_features = features_per_step(self)
             _check_vectors(self, ("_scaled_input_min", "_scaled_input_max"), n_features)
         check_reference_steps(
             getattr(self, "_reference_steps", None),

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import sklstm
 from sklstm import LSTMRegressor
 from sklstm._lags import LagLayout, estimator_layout, features_per_step, lag_layout
 from sklstm._validation import check_sequences
@@ -106,3 +107,25 @@ def test_a_lag_frame_with_gaps_is_refused_at_fit():
     X = pd.DataFrame({"lag_1": [1.0, 2.0], "lag_3": [0.0, 1.0]})
     with pytest.raises(ValueError, match="without gaps"):
         LSTMRegressor(**SMALL).fit(X, [1.0, 2.0])
+
+
+def _lag_model_with_exog():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(60, 4)), columns=["lag_1", "lag_2", "lag_3", "t"])
+    model = LSTMRegressor(hidden_size=4, max_epochs=2, random_state=0)
+    return model.fit(X, X["lag_1"] + 0.1), X
+
+
+def test_a_lag_model_with_exogenous_columns_saves_and_loads(tmp_path):
+    model, X = _lag_model_with_exog()
+    assert model.net_.module_.rnn.input_size == 2  # the lags and "t" per step
+    sklstm.save_model(model, tmp_path / "lags.sklstm")
+    loaded = sklstm.load_model(tmp_path / "lags.sklstm")
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_export_onnx_refuses_a_lag_matrix_model(tmp_path):
+    model, _ = _lag_model_with_exog()
+    with pytest.raises(NotImplementedError, match="lag matrix.*input_lags=None"):
+        sklstm.export_onnx(model, tmp_path / "lags.onnx")
+    assert not (tmp_path / "lags.onnx").exists()
