@@ -70,12 +70,14 @@ RUNTIME = """\
         elsewhere."""
 
 
-def fill_training_docs(**defaults: str):
+def fill_training_docs(*, extra_blocks: dict | None = None, **defaults: str):
     """Class decorator: fill ``%(optimization)s``, ``%(stopping)s``, ``%(runtime)s``.
 
     ``defaults`` are the per-estimator defaults the shared text names
     (``lr``, ``lr_schedule``, ``clip_grad_norm``, ``max_epochs``,
-    ``batch_size``), as they appear in the signature.
+    ``batch_size``), as they appear in the signature. ``extra_blocks``
+    names more placeholders of one estimator (name -> text whose first
+    line is unindented).
 
     Examples
     --------
@@ -97,6 +99,7 @@ def fill_training_docs(**defaults: str):
         "optimization": (OPTIMIZATION % defaults).lstrip(),
         "stopping": STOPPING.lstrip(),
         "runtime": RUNTIME.lstrip(),
+        **(extra_blocks or {}),
     }
 
     def fill(cls):

@@ -184,6 +184,19 @@ def _check_exportable(model) -> None:
             f"fitted estimator_."
         )
     check_is_fitted(model, "net_")
+    n_ensemble = getattr(model, "n_ensemble", 1)
+    if n_ensemble > 1 or model.loss == "quantile":
+        what = (
+            f"n_ensemble={n_ensemble} (several networks averaged)"
+            if n_ensemble > 1
+            else "loss='quantile' (several quantiles per output)"
+        )
+        raise NotImplementedError(
+            f"export_onnx exports one network with one prediction per output; "
+            f"this model has {what}. Refit with n_ensemble=1 and a point loss "
+            f"('mse', 'mae' or 'huber') to export it, or serve it with "
+            f"sklstm.save_model/load_model."
+        )
     if model.activation != "tanh" and model._n_input_dims == 3:
         raise NotImplementedError(
             f"activation={model.activation!r} can be exported to ONNX only for "
@@ -261,7 +274,8 @@ def export_onnx(model, path: str | os.PathLike, *, opset: int | None = None) -> 
         If ``model`` is not an ``LSTMRegressor`` (a Pipeline included).
     NotImplementedError
         If the model has ``activation="relu"`` and 3-D input: its cell loop
-        is unrolled over a fixed number of timesteps.
+        is unrolled over a fixed number of timesteps. If it has
+        ``n_ensemble > 1`` or ``loss="quantile"``.
     sklearn.exceptions.NotFittedError
         If ``model`` is not fitted.
 

@@ -27,6 +27,7 @@ from ._forecast_paths import (
     conformal_half_width,
     forecast_paths,
     future_targets,
+    quantile_frame,
     season_of,
 )
 from ._index import future_index, index_step
@@ -394,7 +395,9 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
         paths = self._paths(self.estimator_, windows, values, 0)
         return paths[:, 0] if self.horizon == 1 else paths
 
-    def forecast(self, X=None, *, future_covariates=None, coverage=None):
+    def forecast(
+        self, X=None, *, future_covariates=None, coverage=None, quantiles=None
+    ):
         """Forecast the ``horizon`` steps after the end of a series.
 
         Parameters
@@ -409,6 +412,10 @@ default=None
         coverage : float or None, default=None
             Also return split-conformal prediction intervals with this
             coverage (for example 0.9); needs ``conformal_fraction > 0``.
+        quantiles : True, sequence of float or None, default=None
+            Quantile forecasts instead, of all the estimator's levels (True)
+            or the listed ones: needs ``LSTMRegressor(loss="quantile")`` and
+            the direct strategy (or ``horizon=1``); not with ``coverage``.
 
         Returns
         -------
@@ -416,7 +423,8 @@ default=None
             Indexed by the future labels (timestamps inferred from the index
             frequency) or by ``0 .. horizon - 1`` after the end for numpy
             input. A DataFrame with ``lower`` and ``upper`` columns when
-            ``coverage`` is given.
+            ``coverage`` is given; with ``quantiles``, one column per level,
+            labelled by the level.
         """
         check_is_fitted(self, "estimator_")
         if X is None:
@@ -450,11 +458,13 @@ default=None
             )
             pad = np.column_stack([np.full(self.horizon, np.nan), future])
             extended = np.vstack([values, pad])
-        path = self._paths(self.estimator_, window, extended, len(values) - 1)[0]
         if like is not None:
             labels = future_index(end, step, self.horizon, like)
         else:
             labels = pd.RangeIndex(self.horizon)
+        if quantiles is not None:
+            return quantile_frame(self, window, labels, quantiles, coverage)
+        path = self._paths(self.estimator_, window, extended, len(values) - 1)[0]
         name = self.target_name_ if isinstance(self.target_name_, str) else None
         result = pd.Series(path, index=labels, name=name)
         if coverage is None:

@@ -104,6 +104,66 @@ def forecast_paths(
     return paths
 
 
+def quantile_frame(
+    forecaster, window: np.ndarray, labels, quantiles, coverage
+) -> pd.DataFrame:
+    """Quantile forecasts (horizon rows, one column per level) from one window.
+
+    ``quantiles`` is True (every level the forecaster's ``estimator_`` was
+    fitted with) or a sequence of those levels; ``coverage`` must be None.
+    Direct strategy (or one step) only: a recursive path fed its median
+    would give the quantiles of each step as if the steps before it were
+    known, far too narrow.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import LSTMRegressor, SeriesForecaster
+    >>> rng = np.random.default_rng(0)
+    >>> model = LSTMRegressor(loss="quantile", hidden_size=4, max_epochs=3,
+    ...                       random_state=0)
+    >>> fc = SeriesForecaster(model, window_length=4, horizon=2)
+    >>> table = fc.fit(rng.normal(size=60).cumsum()).forecast(quantiles=True)
+    >>> list(table.columns), table.shape
+    ([0.1, 0.5, 0.9], (2, 3))
+    """
+    model, horizon, strategy = (
+        forecaster.estimator_,
+        forecaster.horizon,
+        forecaster.strategy,
+    )
+    if coverage is not None:
+        raise ValueError(
+            "Pass coverage (conformal intervals) or quantiles (quantile "
+            "forecasts), not both."
+        )
+    fitted = getattr(model, "quantiles", None)
+    if getattr(model, "loss", None) != "quantile":
+        raise ValueError(
+            "forecast(quantiles=...) needs an estimator fitted with "
+            "loss='quantile', e.g. SeriesForecaster(LSTMRegressor("
+            "loss='quantile', quantiles=(0.1, 0.5, 0.9))); use coverage=... "
+            "for conformal intervals of another estimator."
+        )
+    if strategy == "recursive" and horizon > 1:
+        raise ValueError(
+            "forecast(quantiles=...) needs strategy='direct' (or horizon=1): "
+            "a recursive path fed its own median would understate the "
+            "uncertainty of every later step."
+        )
+    fitted = tuple(float(q) for q in fitted)
+    levels = fitted if quantiles is True else tuple(quantiles)
+    missing = [q for q in levels if q not in fitted]
+    if missing or not levels:
+        raise ValueError(
+            f"quantiles={quantiles!r}: the estimator was fitted with "
+            f"quantiles={fitted}; pass True or some of those levels."
+        )
+    values = np.asarray(model.predict_quantiles(window), dtype=np.float64)
+    values = values.reshape(horizon, len(fitted))[:, [fitted.index(q) for q in levels]]
+    return pd.DataFrame(values, index=labels, columns=list(levels))
+
+
 def check_future_covariates(
     future_covariates, *, horizon: int, n_covariates: int, names, target_name
 ) -> np.ndarray:

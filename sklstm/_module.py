@@ -127,9 +127,18 @@ class SequenceRegressorModule(nn.Module):
         linear autoregressive path added to the output (LSTNet's "highway");
         0 means no such path. Missing (NaN) steps enter it as 0.
     linear_init : tuple of array-like or None, default=None
-        ``(weight, bias)`` of the linear path, shapes ``(output_size,
-        linear_inputs)`` and ``(output_size,)``, e.g. a ridge fit; None
-        keeps the seeded draw (a restore overwrites it anyway).
+        ``(weight, bias)`` of the linear path, shapes ``(output_size *
+        n_quantiles, linear_inputs)`` and ``(output_size * n_quantiles,)``,
+        e.g. a ridge fit; None keeps the seeded draw (a restore overwrites
+        it anyway).
+    n_quantiles : int, default=1
+        Quantiles predicted per output. Above 1, the module has
+        ``output_size * n_quantiles`` outputs (output-major: the quantiles
+        of output 0 first) made non-decreasing by
+        :func:`monotone_quantiles`.
+    anchor : int, default=0
+        Position of the quantile that the network predicts directly (see
+        :func:`monotone_quantiles`); the others are offsets from it.
 
     Attributes
     ----------
@@ -157,8 +166,12 @@ class SequenceRegressorModule(nn.Module):
         init_seed: int | None = None,
         linear_inputs: int = 0,
         linear_init: tuple | None = None,
+        n_quantiles: int = 1,
+        anchor: int = 0,
     ):
         super().__init__()
+        self.n_quantiles, self.anchor = n_quantiles, anchor
+        output_size = output_size * n_quantiles
         # With a seed, the layers are built without storage ("meta": no draw
         # from the global RNG) and then filled from the seed's generator.
         device = None if init_seed is None else "meta"
@@ -353,4 +366,32 @@ class SequenceRegressorModule(nn.Module):
             z = self._dropout(z) if isinstance(layer, nn.Dropout) else layer(z)
         if self.linear is not None:
             z = z + self.linear(torch.nan_to_num(x).flatten(1))
+        if self.n_quantiles > 1:
+            z = monotone_quantiles(z, self.n_quantiles, self.anchor)
         return z
+
+
+def monotone_quantiles(z: torch.Tensor, n_quantiles: int, anchor: int) -> torch.Tensor:
+    """Non-decreasing quantiles per output from unconstrained network outputs.
+
+    ``z`` holds ``n_quantiles`` values per output (output-major). The value
+    at ``anchor`` is that quantile itself; each quantile above it adds the
+    softplus of its own value to the one below, each quantile under it
+    subtracts the softplus of its value from the one above. Softplus is never
+    negative, so the quantiles cannot cross, whatever the weights, and the
+    anchor quantile (the median) is a plain linear output, which the linear
+    path can start at a ridge fit.
+
+    Examples
+    --------
+    >>> z = torch.tensor([[0.0, -30.0, 1.0, 5.0, 2.0, -1.0]])
+    >>> q = monotone_quantiles(z, 3, 1)
+    >>> bool((q.unflatten(-1, (2, 3)).diff(dim=-1) >= 0).all()), float(q[0, 1])
+    (True, -30.0)
+    """
+    r = z.unflatten(-1, (-1, n_quantiles))
+    steps = nn.functional.softplus(r)
+    centre = r[..., anchor : anchor + 1]
+    below = centre - steps[..., :anchor].flip(-1).cumsum(-1).flip(-1)
+    above = centre + steps[..., anchor + 1 :].cumsum(-1)
+    return torch.cat([below, centre, above], dim=-1).flatten(-2)

@@ -20,9 +20,11 @@ import torch
 from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler
 from skorch.history import History
 
+from ._ensemble import EnsembleModule
 from ._module import SequenceRegressorModule
 from ._precision import check_precision
 from ._progress import BatchProgress, EpochLog, output_is_interactive
+from ._quantiles import anchor_index, check_quantiles, quantile_layout
 from ._training import (
     BatchIterator,
     RestoreOnInterrupt,
@@ -101,8 +103,21 @@ def restore_device(device: str) -> str:
 
 
 def module_kwargs(est, n_features: int) -> dict:
-    """skorch's ``module__*`` arguments: the recurrent stack and its head."""
-    return dict(
+    """skorch's ``module__*`` arguments: the recurrent stack and its head.
+
+    ``n_ensemble > 1`` gives an :class:`~sklstm._ensemble.EnsembleModule` of
+    that many such networks; 1 (and estimators without the parameter) the
+    plain :class:`~sklstm._module.SequenceRegressorModule`.
+    """
+    n_members = getattr(est, "n_ensemble", 1)
+    ensemble = {}
+    if n_members > 1:
+        ensemble = dict(module=EnsembleModule, module__n_members=n_members)
+    n_quantiles, anchor = quantile_layout(est)
+    quantiles = {}
+    if n_quantiles > 1:
+        quantiles = dict(module__n_quantiles=n_quantiles, module__anchor=anchor)
+    kwargs = dict(
         module=SequenceRegressorModule,
         module__input_size=n_features,
         module__output_size=est.n_outputs_,
@@ -117,7 +132,9 @@ def module_kwargs(est, n_features: int) -> dict:
         # (absent for other estimators and models saved before it existed).
         module__linear_inputs=getattr(est, "_linear_inputs", 0),
         module__linear_init=getattr(est, "_linear_init", None),
+        **quantiles,
     )
+    return {**kwargs, **ensemble}
 
 
 def optimizer_kwargs(est, device: str) -> dict:
@@ -229,6 +246,9 @@ def criterion_kwargs(est) -> dict:
     """
     hook = getattr(est, "_criterion", None)
     criterion, kwargs = hook() if hook else (WeightedLoss, {"kind": est.loss})
+    if not hook and est.loss == "quantile":
+        levels = check_quantiles(est.quantiles)
+        kwargs.update(quantiles=levels, anchor=anchor_index(levels))
     return {
         "criterion": criterion,
         **{f"criterion__{key}": value for key, value in kwargs.items()},

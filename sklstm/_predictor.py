@@ -16,6 +16,7 @@ import torch
 
 from ._exceptions import ExtrapolationWarning
 from ._precision import autocast
+from ._quantiles import quantile_layout
 from ._scaling import target_reference
 from ._training import (
     choose_num_threads,
@@ -47,6 +48,7 @@ class Predictor:
         self.target_feature = est.target_feature
         self.reference_feature = est._input_reference()
         self.reference_steps = getattr(est, "_reference_steps", None)
+        self.n_quantiles, self.anchor = quantile_layout(est)
         # Scaled inputs beyond half the training range on either side (of a
         # feature, after the relative transform) count as extrapolation.
         if getattr(est, "_scaled_input_min", None) is not None:
@@ -84,8 +86,14 @@ class Predictor:
         self.reference_feature = None
         self.input_low = self.input_high = None
 
-    def forward(self, X3: np.ndarray, *, n_threads: int | None) -> np.ndarray:
-        """The network's scaled predictions (float32) for validated ``X3``."""
+    def forward(
+        self, X3: np.ndarray, *, n_threads: int | None, quantiles: bool = False
+    ) -> np.ndarray:
+        """The network's scaled predictions (float32) for validated ``X3``.
+
+        A quantile model gives its point forecast (the anchor quantile), or
+        with ``quantiles=True`` every column (output-major).
+        """
         module = self.net.module_
         if module.training:
             module.eval()
@@ -121,7 +129,10 @@ class Predictor:
         out = outputs[0] if len(outputs) == 1 else torch.cat(outputs)
         if outside.any():
             self._warn_inputs_outside(np.flatnonzero(outside))
-        return out.numpy()  # the caller's arithmetic widens it
+        out = out.numpy()  # the caller's arithmetic widens it
+        if quantiles or getattr(self, "n_quantiles", 1) == 1:
+            return out
+        return out.reshape(len(out), -1, self.n_quantiles)[:, :, self.anchor]
 
     def _outside_inputs(self, block: np.ndarray) -> np.ndarray:
         """Per feature: whether a scaled input of ``block`` leaves the bounds."""

@@ -17,6 +17,8 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import BaseSequenceModel, _check_vectors
 from ._docs import fill_training_docs
 from ._lags import features_per_step
+from ._quantiles import check_quantiles
+from ._regressor_outputs import OUTPUTS_DOC, RegressorOutputsMixin
 from ._scaling import (
     check_target_magnitude,
     input_scaling,
@@ -38,8 +40,9 @@ from ._validation import check_sequences, scan_sequences
     clip_grad_norm="None",
     max_epochs="100",
     batch_size="32",
+    extra_blocks={"outputs": OUTPUTS_DOC},
 )
-class LSTMRegressor(RegressorMixin, BaseSequenceModel):
+class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
     """Recurrent neural network regressor (LSTM or GRU) for sequences.
 
     Takes sequences ``(n_samples, n_timesteps, n_features)`` (or 2-D
@@ -117,8 +120,7 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
     min_observed_steps : int, default=1
         Samples with fewer observed (non-NaN) steps are left out of the
         training loss; their count is ``n_samples_skipped_``.
-    loss : {"mse", "mae", "huber"}, default="mse"
-        Training loss, computed on the scaled targets.
+    %(outputs)s
     %(optimization)s
     shuffle : bool, default=True
         Whether to shuffle the training samples each epoch (windows are
@@ -223,7 +225,9 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         **BaseSequenceModel._parameter_constraints,
         "target_mode": [StrOptions({"auto", "level", "delta"})],
         "target_feature": [Interval(Integral, 0, None, closed="left")],
-        "loss": [StrOptions({"mse", "mae", "huber"})],
+        "loss": [StrOptions({"mse", "mae", "huber", "quantile"})],
+        "quantiles": [tuple, list],
+        "n_ensemble": [Interval(Integral, 1, None, closed="left")],
         "linear_path": ["boolean"],
         "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
         "input_lags": [
@@ -237,6 +241,8 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         "target_mode",
         "target_feature",
         "loss",
+        "quantiles",
+        "n_ensemble",
         "linear_path",
         "seasonal_period",
         "input_lags",
@@ -277,6 +283,8 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         scale=True,
         min_observed_steps=1,
         loss="mse",
+        quantiles=(0.1, 0.5, 0.9),
+        n_ensemble=1,
         optimizer="adam",
         lr=1e-3,
         weight_decay=0.0,
@@ -312,6 +320,8 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         self.scale = scale
         self.min_observed_steps = min_observed_steps
         self.loss = loss
+        self.quantiles = quantiles
+        self.n_ensemble = n_ensemble
         self.optimizer = optimizer
         self.lr = lr
         self.weight_decay = weight_decay
@@ -427,6 +437,7 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
 
     def _check_parameter_combinations(self, n_features):
         super()._check_parameter_combinations(n_features)
+        check_quantiles(self.quantiles)
         if self.target_feature >= n_features:
             raise ValueError(
                 f"target_feature={self.target_feature} but X has only "
@@ -448,26 +459,14 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
 
     def _run_training(self, dataset, *, continuing, **kwargs):
         if not continuing and self._linear_inputs:
-            from ._linear_path import flat_training_rows, ridge_start
+            from ._quantiles import linear_path_start
 
-            weight, bias, _ = ridge_start(*flat_training_rows(dataset))
             # Read by build_net for the new module only; not fitted state.
-            self._linear_init = (weight, bias)
+            self._linear_init = linear_path_start(self, dataset)
         try:
             super()._run_training(dataset, continuing=continuing, **kwargs)
         finally:
             self.__dict__.pop("_linear_init", None)
-
-    def _check_timesteps(self, X3):
-        if getattr(self, "_linear_inputs", 0) and X3.shape[1] != self.n_timesteps_in_:
-            raise ValueError(
-                f"X has {X3.shape[1]} timesteps, but this LSTMRegressor was "
-                f"fitted on {self.n_timesteps_in_} and its linear path "
-                f"(linear_path=True) reads exactly that many. Pass windows of "
-                f"{self.n_timesteps_in_} steps (pad shorter histories with "
-                f"leading NaN), or refit with linear_path=False to accept any "
-                f"length."
-            )
 
     def _make_predictor(self):
         from ._predictor import Predictor

@@ -236,16 +236,46 @@ class TailSplit:
 
 
 class WeightedLoss(nn.Module):
-    """Mean squared, absolute or Huber loss with optional per-sample weights.
+    """Mean squared, absolute, Huber or pinball loss with optional per-sample weights.
 
     ``y_true`` is a tensor, or a pair ``(y, sample_weight)``.
+
+    Parameters
+    ----------
+    kind : {"mse", "mae", "huber", "quantile"}, default="mse"
+        The loss of each prediction.
+    quantiles : tuple of float or None, default=None
+        Levels of ``kind="quantile"``: ``y_pred`` then holds one column per
+        (output, level), output-major, and each costs the pinball loss
+        ``max(q * u, (q - 1) * u)`` of its residual ``u = y - y_pred``.
+    anchor : int, default=0
+        Position of the level that :meth:`point` reads.
+
+    Notes
+    -----
+    A 3-D ``y_pred`` ``(batch, n_members, columns)`` comes from an ensemble
+    (:class:`~sklstm._ensemble.EnsembleModule`): the value is the mean of
+    the members' losses, the gradient that of their sum, so each member gets
+    exactly the gradient of its own loss, as if it trained alone.
     """
 
-    def __init__(self, kind="mse"):
+    def __init__(self, kind="mse", quantiles=None, anchor=0):
         super().__init__()
         self.kind = kind
+        self.quantiles = quantiles
+        self.anchor = anchor
+        if kind == "quantile":
+            self.register_buffer("levels", torch.tensor(quantiles), persistent=False)
+
+    def point(self, y_pred):
+        """The point forecast columns of ``y_pred`` (the anchor quantile)."""
+        if self.kind != "quantile":
+            return y_pred
+        return y_pred.unflatten(-1, (-1, len(self.quantiles)))[..., self.anchor]
 
     def forward(self, y_pred, y_true):
+        if y_pred.ndim == 3 or self.kind == "quantile":
+            return self._general(y_pred, y_true)
         if not isinstance(y_true, list | tuple):
             # Unweighted: one fused reduction, as a plain loop would do.
             return _UNWEIGHTED[self.kind](y_pred, y_true)
@@ -260,6 +290,35 @@ class WeightedLoss(nn.Module):
             return loss.mean()
         per_sample = loss.mean(dim=1)
         return (per_sample * weights).sum() / weights.sum().clamp_min(1e-12)
+
+    def _general(self, y_pred, y_true):
+        """Quantile and ensemble losses: elementwise, then reduced per member."""
+        weights = None
+        if isinstance(y_true, list | tuple):
+            y_true, weights = y_true
+        members = y_pred.ndim == 3
+        if members:
+            y_true = y_true.unsqueeze(1)
+        if self.kind == "quantile":
+            residual = y_true.unsqueeze(-1) - y_pred.unflatten(
+                -1, (-1, len(self.levels))
+            )
+            loss = torch.maximum(self.levels * residual, (self.levels - 1) * residual)
+            loss = loss.flatten(-2)
+        else:
+            y_true = y_true.expand_as(y_pred)
+            loss = _UNWEIGHTED[self.kind](y_pred, y_true, reduction="none")
+        per_sample = loss.mean(dim=-1)  # (batch,) or (batch, n_members)
+        if weights is None:
+            per_member = per_sample.mean(dim=0)
+        else:
+            w = weights if not members else weights[:, None]
+            total = weights.sum().clamp_min(1e-12)
+            per_member = (per_sample * w).sum(dim=0) / total
+        if not members:
+            return per_member
+        summed = per_member.sum()
+        return per_member.mean().detach() + (summed - summed.detach())
 
 
 _UNWEIGHTED = {
@@ -337,6 +396,8 @@ class ValidationR2(Callback):
         if isinstance(y, list | tuple):
             y, w = y
         y = y.to(y_pred.device)
+        # A quantile model is scored on its point forecast.
+        y_pred = getattr(net.criterion_, "point", lambda pred: pred)(y_pred)
         w = torch.ones(len(y), device=y.device) if w is None else w.to(y.device)
         w = w[:, None]
         self._sse = self._sse + (w * (y_pred - y) ** 2).sum(0)

@@ -192,3 +192,18 @@ def test_refuses_relu_with_3d_input(tmp_path):
     model.fit(X, y)
     with pytest.raises(NotImplementedError, match="activation='relu'.*2-D input"):
         export_onnx(model, tmp_path / "model.onnx")
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(n_ensemble=2), "n_ensemble=2 .several networks averaged"),
+        (dict(loss="quantile"), "loss='quantile' .several quantiles"),
+    ],
+)
+def test_refuses_ensembles_and_quantile_models(tmp_path, params, message):
+    X, y = _data(n_features=1)
+    model = LSTMRegressor(hidden_size=3, max_epochs=1, **params).fit(X, y)
+    with pytest.raises(NotImplementedError, match=message):
+        export_onnx(model, tmp_path / "model.onnx")
+    assert not (tmp_path / "model.onnx").exists()

@@ -370,3 +370,45 @@ def test_future_covariates_of_the_wrong_shape_get_a_clear_message(future, match)
         fc.forecast(future_covariates=future)
     by_name = fc.forecast(future_covariates=pd.DataFrame({"price": [0.1, 0.2]}))
     assert_allclose(by_name, fc.forecast(future_covariates=[0.1, 0.2]))
+
+
+def _quantile_forecaster(**kwargs):
+    model = LSTMRegressor(loss="quantile", hidden_size=4, max_epochs=3, random_state=0)
+    return SeriesForecaster(model, window_length=4, **kwargs)
+
+
+def test_forecast_quantiles_one_column_per_level(linear_series):
+    fc = _quantile_forecaster(horizon=3).fit(linear_series)
+    table = fc.forecast(quantiles=True)
+    assert list(table.columns) == [0.1, 0.5, 0.9]
+    assert table.index.equals(fc.forecast().index)
+    np.testing.assert_allclose(table[0.5], fc.forecast(), rtol=1e-12)
+    assert (table.diff(axis=1).iloc[:, 1:] >= 0).all().all()
+    assert list(fc.forecast(quantiles=[0.9, 0.1]).columns) == [0.9, 0.1]
+
+
+@pytest.mark.parametrize(
+    "forecaster, kwargs, message",
+    [
+        (lambda: _quantile_forecaster(horizon=2), dict(quantiles=[0.3]), "some of"),
+        (
+            lambda: _quantile_forecaster(horizon=2, strategy="recursive"),
+            dict(quantiles=True),
+            "strategy='direct'",
+        ),
+        (
+            lambda: SeriesForecaster(tiny_lstm(), window_length=4),
+            dict(quantiles=True),
+            "loss='quantile'",
+        ),
+        (
+            lambda: _quantile_forecaster(conformal_fraction=0.3),
+            dict(quantiles=True, coverage=0.8),
+            "not both",
+        ),
+    ],
+)
+def test_forecast_quantiles_refusals(linear_series, forecaster, kwargs, message):
+    fc = forecaster().fit(linear_series)
+    with pytest.raises(ValueError, match=message):
+        fc.forecast(**kwargs)

@@ -275,3 +275,12 @@ def test_missing_steps_hint_attribute_is_the_default_of_forward():
     module.missing_steps_hint = False
     with torch.no_grad():
         torch.testing.assert_close(module(x), module(x, has_missing_steps=False))
+
+
+def test_quantile_outputs_are_non_decreasing_and_the_anchor_is_linear():
+    module = SequenceRegressorModule(
+        2, 3, hidden_size=4, init_seed=0, zero_init_head=False, n_quantiles=4, anchor=1
+    )
+    out = module(torch.randn(8, 5, 2) * 5).unflatten(-1, (3, 4))
+    assert out.shape == (8, 3, 4)
+    assert (out.diff(dim=-1) >= 0).all()

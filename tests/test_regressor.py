@@ -185,6 +185,8 @@ def test_clone_keeps_every_parameter():
         scale=False,
         min_observed_steps=2,
         loss="huber",
+        quantiles=(0.2, 0.8),
+        n_ensemble=3,
         optimizer=torch.optim.SGD,
         lr=0.05,
         weight_decay=0.01,
