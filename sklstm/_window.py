@@ -24,6 +24,7 @@ from sklearn.utils.validation import (
 )
 
 from ._index import checked_step
+from ._panel import NO_TIME, Panel, read_panel, same_time_kind, time_codes, time_like
 from ._series import (
     as_2d,
     non_finite_error,
@@ -34,6 +35,13 @@ from ._series import (
 from ._state import Fitted, set_fitted_state
 
 _PADDINGS = ("nan", "zero", "edge")
+# The fitted attributes of a panel fit (declared in _fitted_state).
+_PANEL_STATE = (
+    "series_ids_",
+    "series_history_",
+    "series_next_time_",
+    "series_time_like_",
+)
 
 
 def sliding_windows(
@@ -96,6 +104,11 @@ def sliding_windows(
             f"sliding_windows needs a floating point series (NaN marks missing "
             f"history), got dtype {X.dtype}. Convert with X.astype(np.float32)."
         )
+    return _view(_padded(X, window_length, padding, history), window_length)
+
+
+def _padded(X, window_length, padding, history):
+    """``X`` after its history and padding: ``window_length - 1`` rows more."""
     n_steps, n_features = X.shape
     if history is None:
         history = X[:0]
@@ -114,10 +127,81 @@ def sliding_windows(
             padded[:n_pad] = first if len(first) else np.nan
     padded[n_pad : n_pad + len(history)] = history
     padded[n_pad + len(history) :] = X
+    return padded
 
+
+def _view(padded, window_length):
     # sliding_window_view puts the window axis last: (n, F, W) -> (n, W, F).
     windows = np.lib.stride_tricks.sliding_window_view(padded, window_length, axis=0)
     return np.moveaxis(windows, -1, 1)
+
+
+def panel_windows(
+    values: np.ndarray,
+    panel: Panel,
+    window_length: int,
+    *,
+    padding: str = "nan",
+    histories: list | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The window ending at every row of a panel, series by series.
+
+    Each series is windowed on its own (its own history, then padding), so
+    no window reaches into another series.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_rows, n_features)
+        The rows in the caller's order.
+    panel : Panel
+        The checked index of the rows (see :func:`sklstm._panel.read_panel`).
+    window_length : int
+        Number of steps in each window.
+    padding : {"nan", "zero", "edge"}, default="nan"
+        Fill for the steps before the start of each series.
+    histories : list of (ndarray or None), default=None
+        Per series (in ``panel.ids`` order), real observations preceding it.
+
+    Returns
+    -------
+    windows : ndarray of shape (n_rows, window_length, n_features)
+        A new array; row ``i`` is the window ending at the caller's row ``i``.
+    n_padded : ndarray of int of shape (n_series,)
+        Windows of each series that hold padded steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklstm._panel import read_panel
+    >>> from sklstm._window import panel_windows
+    >>> index = pd.MultiIndex.from_tuples([("b", 0), ("a", 0), ("a", 1), ("b", 1)])
+    >>> windows, n_padded = panel_windows(
+    ...     np.array([[10.0], [1.0], [2.0], [20.0]]), read_panel(index), 2
+    ... )
+    >>> windows[:, :, 0]
+    array([[nan, 10.],
+           [nan,  1.],
+           [ 1.,  2.],
+           [10., 20.]])
+    >>> n_padded.tolist()
+    [1, 1]
+    """
+    in_order = values[panel.order]
+    if histories is None:
+        histories = [None] * len(panel.ids)
+    segments, starts, n_padded = [], [], []
+    start = 0
+    for (_, rows), history in zip(panel.groups(), histories, strict=True):
+        n_history = 0 if history is None else min(len(history), window_length - 1)
+        segments.append(_padded(in_order[rows], window_length, padding, history))
+        # Window j of a segment starts at its row j (the padding comes first).
+        starts.append(start + np.arange(rows.stop - rows.start))
+        n_padded.append(min(rows.stop - rows.start, window_length - 1 - n_history))
+        start += len(segments[-1])
+    windows = _view(np.concatenate(segments), window_length)
+    in_caller_order = np.concatenate(starts)[panel.inverse]
+    return windows[in_caller_order], np.asarray(n_padded, dtype=np.int64)
 
 
 # auto_wrap_output_keys=None: the output is 3-D, which no DataFrame can hold,
@@ -218,6 +302,11 @@ class SlidingWindowTransformer(
         Fitted("feature_names_in_", "names", optional=True),
         Fitted("history_", "array"),
         Fitted("next_index_", "label"),
+        # Panel input only (a (series id, time) MultiIndex).
+        Fitted("series_ids_", "labels", optional=True),
+        Fitted("series_history_", "array", optional=True),
+        Fitted("series_next_time_", "array", optional=True),
+        Fitted("series_time_like_", "index_like", optional=True),
     )
 
     def __init__(self, *, window_length=10, padding="nan", use_fit_history=True):
@@ -244,7 +333,8 @@ class SlidingWindowTransformer(
             raise ValueError(
                 "The series has 0 rows; it needs at least 1 to make a window."
             )
-        step = checked_step(index)
+        panel = read_panel(index)
+        step = None if panel is not None else checked_step(index)
         values = validate_data(
             self,
             data,
@@ -258,7 +348,7 @@ class SlidingWindowTransformer(
         # (impute or interpolate the series) is obvious.
         if not np.isfinite(values).all():
             raise non_finite_error()
-        return values, index, step
+        return values, index, step, panel
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -277,7 +367,11 @@ class SlidingWindowTransformer(
         self : SlidingWindowTransformer
             The fitted transformer.
         """
-        values, index, step = self._validate_series(X, reset=True)
+        values, index, step, panel = self._validate_series(X, reset=True)
+        for name in _PANEL_STATE:
+            self.__dict__.pop(name, None)
+        if panel is not None:
+            return self._fit_panel(values, panel)
         keep = self.window_length - 1
         self.history_ = np.array(values[len(values) - min(len(values), keep) :])
         self.next_index_ = None if step is None else index[-1] + step
@@ -308,7 +402,11 @@ class SlidingWindowTransformer(
             Read-only view; row ``i`` ends at observation ``i``.
         """
         check_is_fitted(self)
-        values, index, _ = self._validate_series(X, reset=False)
+        values, index, _, panel = self._validate_series(X, reset=False)
+        if panel is not None:
+            return self._transform_panel(values, panel)
+        # The count describes the last call only: it must not outlive it.
+        self.__dict__.pop("n_padded_windows_", None)
         history = None
         if (
             self.use_fit_history
@@ -322,11 +420,84 @@ class SlidingWindowTransformer(
             values, self.window_length, padding=self.padding, history=history
         )
 
+    def _fit_panel(self, values, panel):
+        keep = self.window_length - 1
+        in_order = values[panel.order]
+        tails = np.full((len(panel.ids), keep, values.shape[1]), np.nan, values.dtype)
+        for k, (_, rows) in enumerate(panel.groups()):
+            tail = in_order[rows][max(rows.stop - rows.start - keep, 0) :]
+            tails[k, keep - len(tail) :] = tail
+        # The single-series continuation does not apply to a panel.
+        self.history_ = values[:0].copy()
+        self.next_index_ = None
+        self.series_ids_ = panel.ids.to_numpy()
+        self.series_history_ = tails
+        self.series_next_time_ = panel.next_codes()
+        self.series_time_like_ = time_like(panel.times)
+        stepless = panel.ids[self.series_next_time_ == NO_TIME]
+        if len(stepless) and self.use_fit_history and keep:
+            warnings.warn(
+                f"The time labels of series {list(stepless[:5])} "
+                f"({len(stepless)} of {len(panel.ids)}) give no regular step, so "
+                f"transform cannot recognise rows that continue them: later "
+                f"rows of those series get padded first windows instead of "
+                f"the end of the fitted series. Use dates with a regular "
+                f"frequency (at least 3 per series), periods or integers as "
+                f"the time level, or pass use_fit_history=False.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return self
+
+    def _panel_histories(self, panel):
+        """The fitted tail of each series that ``panel`` continues, else None."""
+        histories = [None] * len(panel.ids)
+        if not (self.use_fit_history and hasattr(self, "series_ids_")):
+            return histories
+        if not same_time_kind(self.series_time_like_, panel.times):
+            return histories
+        fitted = pd.Index(self.series_ids_).get_indexer(panel.ids)
+        first = time_codes(panel.times)[panel.bounds[:-1]]
+        for k, position in enumerate(fitted):
+            next_time = self.series_next_time_[position]
+            if position >= 0 and next_time != NO_TIME and first[k] == next_time:
+                tail = self.series_history_[position]
+                # NaN rows stand for a fitted series shorter than the tail.
+                histories[k] = tail[~np.isnan(tail).any(axis=1)]
+        return histories
+
+    def _transform_panel(self, values, panel):
+        windows, n_padded = panel_windows(
+            values,
+            panel,
+            self.window_length,
+            padding=self.padding,
+            histories=[
+                None if h is None else h.astype(values.dtype, copy=False)
+                for h in self._panel_histories(panel)
+            ],
+        )
+        self.n_padded_windows_ = pd.Series(
+            n_padded, index=panel.ids, name="n_padded_windows"
+        )
+        windows.flags.writeable = False
+        return windows
+
     def _restore_fitted_state(self, state):
         """Become the fitted transformer ``state`` describes (used by load_model)."""
         set_fitted_state(self, state)
         if self.history_.ndim != 2 or self.history_.shape[1] != self.n_features_in_:
             raise ValueError("history_ does not match n_features_in_")
+        panel = [hasattr(self, name) for name in _PANEL_STATE]
+        if any(panel) and not all(panel):
+            raise ValueError(f"the panel state needs all of {_PANEL_STATE}")
+        if all(panel):
+            n_series = len(self.series_ids_)
+            expected = (n_series, self.window_length - 1, self.n_features_in_)
+            if self.series_history_.shape != expected:
+                raise ValueError("series_history_ does not match the series")
+            if self.series_next_time_.shape != (n_series,):
+                raise ValueError("series_next_time_ does not match the series")
 
     def get_feature_names_out(self, input_features=None):
         """Names of the features at each step of a window.
