@@ -9,6 +9,9 @@ Two routes, one helper each:
 * :func:`frame_windows` for users who build arrays themselves (the Keras
   habit): full windows only, ``(n_samples, window_length, n_features)`` and
   their targets.
+
+Both frame each series of a panel (a ``(series id, time)`` MultiIndex) on
+its own, so that no input or target comes from another series.
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ def frame_supervised(series, horizon: int = 1, *, target=None):
     ----------
     series : pd.Series, pd.DataFrame or array-like of shape (n_steps,) or \
 (n_steps, n_features)
-        The series, oldest observation first.
+        The series, oldest observation first; or a panel of many series,
+        a pandas object indexed by ``(series id, time)`` in any row order
+        (``df.set_index(["store", "date"])`` makes one from a long table).
     horizon : int, default=1
         Number of future values of the target in ``y``.
     target : str or int, default=None
@@ -52,7 +57,9 @@ def frame_supervised(series, horizon: int = 1, *, target=None):
     y : pd.Series/ndarray of shape (n_steps - horizon,) or \
 pd.DataFrame/ndarray of shape (n_steps - horizon, horizon)
         ``y[i]`` holds the target at steps ``i + 1 .. i + horizon``; 1-D when
-        ``horizon == 1``. pandas ``y`` shares ``X``'s index.
+        ``horizon == 1``. pandas ``y`` shares ``X``'s index. For a panel,
+        ``X`` is each series without its last ``horizon`` rows, in the
+        caller's row order, and ``y`` the next values of the same series.
 
     Raises
     ------
@@ -60,7 +67,9 @@ pd.DataFrame/ndarray of shape (n_steps - horizon, horizon)
         When the index of pandas input is not a regular time axis (unsorted,
         duplicated, or with gaps): the same rules and messages as
         :class:`~sklstm.SlidingWindowTransformer` and
-        :class:`~sklstm.SeriesForecaster`.
+        :class:`~sklstm.SeriesForecaster`. For a panel, when a series has
+        gaps, duplicate times or at most ``horizon`` rows (the series are
+        named).
 
     Notes
     -----
@@ -78,6 +87,13 @@ pd.DataFrame/ndarray of shape (n_steps - horizon, horizon)
     >>> X, y = frame_supervised(pd.Series([2, 4, 6, 8], name="even"))
     >>> X.tolist(), y.tolist()
     ([2, 4, 6], [4, 6, 8])
+
+    A panel: the targets of each row come from its own series.
+
+    >>> index = pd.MultiIndex.from_product([["a", "b"], [1, 2, 3]])
+    >>> X, y = frame_supervised(pd.Series([1, 2, 3, 10, 20, 30], index=index))
+    >>> X.tolist(), y.tolist()
+    ([1, 2, 10, 20], [2, 3, 20, 30])
     """
     _check_positive_int(horizon, "horizon")
     data = read_series(series)
@@ -121,7 +137,8 @@ def frame_windows(series, window_length: int, horizon: int = 1, *, target=None):
     ----------
     series : pd.Series, pd.DataFrame or array-like of shape (n_steps,) or \
 (n_steps, n_features)
-        The series, oldest observation first.
+        The series, oldest observation first; or a panel indexed by
+        ``(series id, time)``: each series gives its own windows.
     window_length : int
         Number of steps in each window.
     horizon : int, default=1
@@ -133,6 +150,10 @@ def frame_windows(series, window_length: int, horizon: int = 1, *, target=None):
     -------
     X_windows : ndarray of shape (n_samples, window_length, n_features)
         Read-only view, ``n_samples = n_steps - window_length - horizon + 1``.
+        For a panel, a read-only array of the windows of every series, in
+        the caller's order of the row each window ends at; a series
+        shorter than ``window_length + horizon`` raises ``ValueError``
+        naming it.
     y : ndarray of shape (n_samples,) or (n_samples, horizon)
         1-D when ``horizon == 1``.
 

@@ -331,6 +331,91 @@ X[~X.index.duplicated()] or X.groupby(level=[0, 1]).mean().
     return Panel(pd.Index(unique_ids), order, bounds, sorted_times, steps)
 
 
+def series_tails(values: np.ndarray, panel: Panel, keep: int) -> np.ndarray:
+    """The last ``keep`` rows of each series, NaN before a shorter one starts.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_rows, n_features)
+        Finite values, in the caller's row order.
+    panel : Panel
+        Their checked index.
+    keep : int
+        Rows kept per series.
+
+    Returns
+    -------
+    tails : ndarray of shape (n_series, keep, n_features)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklstm._panel import read_panel, series_tails
+    >>> panel = read_panel(pd.MultiIndex.from_tuples([("a", 1), ("a", 2), ("b", 1)]))
+    >>> series_tails(np.array([[1.0], [2.0], [3.0]]), panel, 2)[:, :, 0]
+    array([[ 1.,  2.],
+           [nan,  3.]])
+    """
+    in_order = values[panel.order]
+    tails = np.full((len(panel.ids), keep, values.shape[1]), np.nan, values.dtype)
+    for k, (_, rows) in enumerate(panel.groups()):
+        tail = in_order[rows][max(rows.stop - rows.start - keep, 0) :]
+        tails[k, keep - len(tail) :] = tail
+    return tails
+
+
+def continued_tails(panel: Panel, ids, tails, next_codes, like) -> list:
+    """The fitted tail of each series that ``panel`` continues, else None.
+
+    A series continues when it was fitted and its first time label is the
+    fitted last label plus its step (``next_codes``, see
+    :meth:`Panel.next_codes`).
+
+    Parameters
+    ----------
+    panel : Panel
+        The rows now.
+    ids : ndarray of shape (n_fitted,)
+        The fitted series ids.
+    tails : ndarray of shape (n_fitted, n_tail, n_features)
+        Their last rows (see :func:`series_tails`).
+    next_codes : ndarray of int64 of shape (n_fitted,)
+        The time code that continues each fitted series.
+    like : pd.Index or None
+        An empty index of the fitted time type (see :func:`time_like`).
+
+    Returns
+    -------
+    list of (ndarray or None)
+        One entry per series of ``panel``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklstm._panel import continued_tails, read_panel
+    >>> now = read_panel(pd.MultiIndex.from_tuples([("a", 3), ("b", 9)]))
+    >>> tails = np.array([[[1.0], [2.0]], [[5.0], [6.0]]])
+    >>> continued_tails(now, np.array(["a", "b"]), tails, np.array([3, 3]), like=
+    ...     pd.Index([], dtype="int64"))
+    [array([[1.],
+           [2.]]), None]
+    """
+    histories = [None] * len(panel.ids)
+    if not same_time_kind(like, panel.times):
+        return histories
+    fitted = pd.Index(ids).get_indexer(panel.ids)
+    first = time_codes(panel.times)[panel.bounds[:-1]]
+    for k, position in enumerate(fitted):
+        if position >= 0 and next_codes[position] != NO_TIME:
+            if first[k] == next_codes[position]:
+                tail = tails[position]
+                # NaN rows stand for a fitted series shorter than the tail.
+                histories[k] = tail[~np.isnan(tail).any(axis=1)]
+    return histories
+
+
 def short_series_error(panel: Panel, needed: int, why: str, name: str) -> ValueError:
     """The error for series with fewer than ``needed`` rows, naming them.
 

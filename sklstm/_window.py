@@ -24,7 +24,14 @@ from sklearn.utils.validation import (
 )
 
 from ._index import checked_step
-from ._panel import NO_TIME, Panel, read_panel, same_time_kind, time_codes, time_like
+from ._panel import (
+    NO_TIME,
+    Panel,
+    continued_tails,
+    read_panel,
+    series_tails,
+    time_like,
+)
 from ._series import (
     as_2d,
     non_finite_error,
@@ -104,11 +111,6 @@ def sliding_windows(
             f"sliding_windows needs a floating point series (NaN marks missing "
             f"history), got dtype {X.dtype}. Convert with X.astype(np.float32)."
         )
-    return _view(_padded(X, window_length, padding, history), window_length)
-
-
-def _padded(X, window_length, padding, history):
-    """``X`` after its history and padding: ``window_length - 1`` rows more."""
     n_steps, n_features = X.shape
     if history is None:
         history = X[:0]
@@ -127,10 +129,7 @@ def _padded(X, window_length, padding, history):
             padded[:n_pad] = first if len(first) else np.nan
     padded[n_pad : n_pad + len(history)] = history
     padded[n_pad + len(history) :] = X
-    return padded
 
-
-def _view(padded, window_length):
     # sliding_window_view puts the window axis last: (n, F, W) -> (n, W, F).
     windows = np.lib.stride_tricks.sliding_window_view(padded, window_length, axis=0)
     return np.moveaxis(windows, -1, 1)
@@ -190,18 +189,17 @@ def panel_windows(
     in_order = values[panel.order]
     if histories is None:
         histories = [None] * len(panel.ids)
-    segments, starts, n_padded = [], [], []
-    start = 0
-    for (_, rows), history in zip(panel.groups(), histories, strict=True):
+    windows = np.empty((len(values), window_length, values.shape[1]), values.dtype)
+    n_padded = np.empty(len(panel.ids), dtype=np.int64)
+    for k, (_, rows) in enumerate(panel.groups()):
+        history = histories[k]
         n_history = 0 if history is None else min(len(history), window_length - 1)
-        segments.append(_padded(in_order[rows], window_length, padding, history))
-        # Window j of a segment starts at its row j (the padding comes first).
-        starts.append(start + np.arange(rows.stop - rows.start))
-        n_padded.append(min(rows.stop - rows.start, window_length - 1 - n_history))
-        start += len(segments[-1])
-    windows = _view(np.concatenate(segments), window_length)
-    in_caller_order = np.concatenate(starts)[panel.inverse]
-    return windows[in_caller_order], np.asarray(n_padded, dtype=np.int64)
+        n_padded[k] = min(rows.stop - rows.start, window_length - 1 - n_history)
+        # Each series' windows go straight to its rows in the caller's order.
+        windows[panel.order[rows]] = sliding_windows(
+            in_order[rows], window_length, padding=padding, history=history
+        )
+    return windows, n_padded
 
 
 # auto_wrap_output_keys=None: the output is 3-D, which no DataFrame can hold,
@@ -224,6 +222,17 @@ class SlidingWindowTransformer(
     receives pandas data whose index continues right after the fitted data
     (the test fold of :class:`~sklearn.model_selection.TimeSeriesSplit` does),
     those real observations are used as history instead of padding.
+
+    Many series at once (a panel) are a ``pd.Series`` or ``pd.DataFrame``
+    indexed by a 2-level :class:`pandas.MultiIndex` ``(series id, time)``,
+    rows in any order; a long table with id and time columns becomes one
+    with ``df.set_index(["store", "date"])``. Each series is windowed on its
+    own, oldest first, and row ``i`` of the output is still the window
+    ending at row ``i`` of ``X``: no window reaches into another series,
+    and each series starts with its own padding. ``fit`` remembers the last
+    ``window_length - 1`` rows of every series; ``transform`` continues a
+    series when its first time label is the fitted last label plus that
+    series' step, and pads series it has not seen in ``fit``.
 
     Parameters
     ----------
@@ -248,7 +257,28 @@ class SlidingWindowTransformer(
         The last ``window_length - 1`` observations seen during ``fit``.
     next_index_ : object or None
         The index label that would follow the fitted data, or None when the
-        input had no regular pandas index.
+        input had no regular pandas index (and for a panel).
+    series_ids_ : ndarray of shape (n_series,)
+        Panel fit only: the series ids seen during ``fit``, sorted.
+    series_history_ : ndarray of shape (n_series, window_length - 1, \
+n_features_in_)
+        Panel fit only: the last ``window_length - 1`` rows of each series;
+        rows of NaN before the start of a shorter series.
+    series_next_time_ : ndarray of int64 of shape (n_series,)
+        Panel fit only: the time label that would continue each series, as
+        an integer code (nanoseconds since the epoch for dates, the ordinal
+        for periods, the label for integers); the smallest int64 where the
+        series gives no regular step.
+    series_time_like_ : pd.Index or None
+        Panel fit only: an empty index of the time level's type, so that
+        codes of another type of time label never match.
+    n_padded_windows_ : pd.Series of int
+        Set by ``transform`` (and ``fit_transform``) of a panel: for each
+        series of that call, the number of its windows that hold padded
+        steps (0 when ``transform`` continued it from the fitted rows). It
+        describes the last call, not the fit, so it is not saved by
+        :func:`~sklstm.save_model`; a transform of a single series
+        removes it.
 
     See Also
     --------
@@ -261,7 +291,17 @@ class SlidingWindowTransformer(
     The windows are a read-only strided view of a padded copy of the series:
     transforming a series of ``n`` steps costs memory for ``n + window_length``
     rows, never ``n * window_length``. Copy the result (``np.array(Xt)``) only
-    if you need to modify it.
+    if you need to modify it. For a panel the windows come back in the
+    caller's row order, which no strided view can express: the output is a
+    new (read-only) array of ``n_rows * window_length * n_features`` values.
+
+    In a panel, a series shorter than ``window_length`` is fine: each of
+    its windows ends at one of its own rows, so no window is all padding;
+    ``n_padded_windows_`` counts them. Every series must have a regular
+    time axis (duplicate ``(series id, time)`` labels and gaps within a
+    series raise ``ValueError`` naming the series); its step is found per
+    series with the rules above, so a series of fewer than three dates is
+    not continued (``fit`` warns with its id).
 
     The index of pandas input is checked as a time axis (the same rules and
     messages as :class:`~sklstm.SeriesForecaster`): unsorted or duplicated
@@ -288,6 +328,22 @@ class SlidingWindowTransformer(
     (5, 2, 1)
     >>> Xt[-1, :, 0]
     array([ 8., 10.])
+
+    Two series in a panel, each with its own first window:
+
+    >>> import pandas as pd
+    >>> index = pd.MultiIndex.from_product([["a", "b"], [1, 2, 3]])
+    >>> panel = pd.Series([1.0, 2.0, 3.0, 10.0, 20.0, 30.0], index=index)
+    >>> window = SlidingWindowTransformer(window_length=2)
+    >>> window.fit_transform(panel)[:, :, 0]
+    array([[nan,  1.],
+           [ 1.,  2.],
+           [ 2.,  3.],
+           [nan, 10.],
+           [10., 20.],
+           [20., 30.]])
+    >>> window.n_padded_windows_.tolist()
+    [1, 1]
     """
 
     _parameter_constraints: dict = {
@@ -358,7 +414,7 @@ class SlidingWindowTransformer(
         ----------
         X : array-like of shape (n_steps,) or (n_steps, n_features)
             The series, oldest first: numpy array, ``pd.Series`` or
-            ``pd.DataFrame``.
+            ``pd.DataFrame``; or a panel, indexed by ``(series id, time)``.
         y : None
             Ignored; present for Pipeline compatibility.
 
@@ -394,7 +450,8 @@ class SlidingWindowTransformer(
         Parameters
         ----------
         X : array-like of shape (n_steps,) or (n_steps, n_features)
-            The series to window, with the columns seen in ``fit``.
+            The series to window, with the columns seen in ``fit``; or a
+            panel, indexed by ``(series id, time)``.
 
         Returns
         -------
@@ -422,16 +479,11 @@ class SlidingWindowTransformer(
 
     def _fit_panel(self, values, panel):
         keep = self.window_length - 1
-        in_order = values[panel.order]
-        tails = np.full((len(panel.ids), keep, values.shape[1]), np.nan, values.dtype)
-        for k, (_, rows) in enumerate(panel.groups()):
-            tail = in_order[rows][max(rows.stop - rows.start - keep, 0) :]
-            tails[k, keep - len(tail) :] = tail
         # The single-series continuation does not apply to a panel.
         self.history_ = values[:0].copy()
         self.next_index_ = None
         self.series_ids_ = panel.ids.to_numpy()
-        self.series_history_ = tails
+        self.series_history_ = series_tails(values, panel, keep)
         self.series_next_time_ = panel.next_codes()
         self.series_time_like_ = time_like(panel.times)
         stepless = panel.ids[self.series_next_time_ == NO_TIME]
@@ -449,33 +501,18 @@ class SlidingWindowTransformer(
             )
         return self
 
-    def _panel_histories(self, panel):
-        """The fitted tail of each series that ``panel`` continues, else None."""
-        histories = [None] * len(panel.ids)
-        if not (self.use_fit_history and hasattr(self, "series_ids_")):
-            return histories
-        if not same_time_kind(self.series_time_like_, panel.times):
-            return histories
-        fitted = pd.Index(self.series_ids_).get_indexer(panel.ids)
-        first = time_codes(panel.times)[panel.bounds[:-1]]
-        for k, position in enumerate(fitted):
-            next_time = self.series_next_time_[position]
-            if position >= 0 and next_time != NO_TIME and first[k] == next_time:
-                tail = self.series_history_[position]
-                # NaN rows stand for a fitted series shorter than the tail.
-                histories[k] = tail[~np.isnan(tail).any(axis=1)]
-        return histories
-
     def _transform_panel(self, values, panel):
+        histories = [None] * len(panel.ids)
+        if self.use_fit_history and hasattr(self, "series_ids_"):
+            histories = continued_tails(
+                panel,
+                self.series_ids_,
+                self.series_history_.astype(values.dtype, copy=False),
+                self.series_next_time_,
+                self.series_time_like_,
+            )
         windows, n_padded = panel_windows(
-            values,
-            panel,
-            self.window_length,
-            padding=self.padding,
-            histories=[
-                None if h is None else h.astype(values.dtype, copy=False)
-                for h in self._panel_histories(panel)
-            ],
+            values, panel, self.window_length, padding=self.padding, histories=histories
         )
         self.n_padded_windows_ = pd.Series(
             n_padded, index=panel.ids, name="n_padded_windows"
