@@ -189,12 +189,11 @@ def same_time_kind(like: pd.Index | None, times: pd.Index) -> bool:
     """
     if like is None or time_codes(times) is None:
         return False
-    if isinstance(like, pd.DatetimeIndex | pd.PeriodIndex):
-        return type(times) is type(like) and (
-            times.freq == like.freq if isinstance(like, pd.PeriodIndex) else (
-                str(times.tz) == str(like.tz)
-            )
-        )
+    if isinstance(like, pd.PeriodIndex):
+        return isinstance(times, pd.PeriodIndex) and times.freq == like.freq
+    if isinstance(like, pd.DatetimeIndex):
+        # Codes are UTC instants; naive and aware labels still never match.
+        return isinstance(times, pd.DatetimeIndex) and str(times.tz) == str(like.tz)
     return not isinstance(times, pd.DatetimeIndex | pd.PeriodIndex)
 
 

@@ -383,14 +383,16 @@ n_features_in_)
         # estimator checks expect.
         if getattr(data, "ndim", 2) > 2:
             raise shape_error(data.ndim)
+        # The index first: a long table of many series indexed by date has an
+        # id column too, and its fix (index by (series id, time)) is both.
+        panel = read_panel(index)
+        step = None if panel is not None else checked_step(index)
         if isinstance(data, pd.DataFrame) and non_numeric_columns(data):
             raise non_numeric_error(non_numeric_columns(data))
         if getattr(data, "shape", (1,))[0] == 0:
             raise ValueError(
                 "The series has 0 rows; it needs at least 1 to make a window."
             )
-        panel = read_panel(index)
-        step = None if panel is not None else checked_step(index)
         values = validate_data(
             self,
             data,
