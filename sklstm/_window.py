@@ -143,10 +143,7 @@ def panel_windows(
     padding: str = "nan",
     histories: list | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The window ending at every row of a panel, series by series.
-
-    Each series is windowed on its own (its own history, then padding), so
-    no window reaches into another series.
+    """The window ending at every row of a panel; no window crosses a series.
 
     Parameters
     ----------
@@ -175,20 +172,15 @@ def panel_windows(
     >>> from sklstm._panel import read_panel
     >>> from sklstm._window import panel_windows
     >>> index = pd.MultiIndex.from_tuples([("b", 0), ("a", 0), ("a", 1), ("b", 1)])
-    >>> windows, n_padded = panel_windows(
-    ...     np.array([[10.0], [1.0], [2.0], [20.0]]), read_panel(index), 2
-    ... )
-    >>> windows[:, :, 0]
+    >>> values = np.array([[10.0], [1.0], [2.0], [20.0]])
+    >>> panel_windows(values, read_panel(index), 2)[0][:, :, 0]
     array([[nan, 10.],
            [nan,  1.],
            [ 1.,  2.],
            [10., 20.]])
-    >>> n_padded.tolist()
-    [1, 1]
     """
     in_order = values[panel.order]
-    if histories is None:
-        histories = [None] * len(panel.ids)
+    histories = histories or [None] * len(panel.ids)
     windows = np.empty((len(values), window_length, values.shape[1]), values.dtype)
     n_padded = np.empty(len(panel.ids), dtype=np.int64)
     for k, (_, rows) in enumerate(panel.groups()):
