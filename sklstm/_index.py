@@ -22,10 +22,20 @@ def _time_order_error(index: pd.Index, name: str) -> ValueError:
         if index.is_monotonic_increasing
         else "is not sorted in time order"
     )
+    # A long table of many series indexed by date repeats every date.
+    panel_hint = (
+        ""
+        if index.is_unique
+        else (
+            f" If {name} stacks several series, index it by (series id, time) "
+            f"instead, e.g. {name}.set_index('store', append=True).swaplevel() "
+            f"for a 'store' column."
+        )
+    )
     return ValueError(
         f"The index of {name} {problem}; it must be strictly increasing, or "
         f"windows would mix unrelated rows. Sort it ({name}.sort_index()) and "
-        f"drop duplicate labels first."
+        f"drop duplicate labels first.{panel_hint}"
     )
 
 
@@ -57,7 +67,9 @@ def check_time_order(index: pd.Index | None, *, name: str = "X") -> None:
     ...
     ValueError: The index of X has duplicate labels; it must be strictly \
 increasing, or windows would mix unrelated rows. Sort it (X.sort_index()) and \
-drop duplicate labels first.
+drop duplicate labels first. If X stacks several series, index it by (series \
+id, time) instead, e.g. X.set_index('store', append=True).swaplevel() for a \
+'store' column.
     """
     if index is None or not _is_time_like(index):
         return

@@ -5,9 +5,10 @@ and the forecaster) reads it here, so that a rule (which target a user may
 name, what an error says) is written once; the rules of its time index
 (order, regular step, gaps) live beside it in :mod:`sklstm._index`.
 
-The index is extracted only in :func:`as_2d`; a panel input (a pandas object
-indexed by ``(series id, time)``) would be one more case there and in
-:class:`SeriesInput`, not a change in every caller.
+The index is extracted only in :func:`as_2d`. A panel input (a pandas object
+indexed by ``(series id, time)``) keeps its MultiIndex there; its rules
+(levels, order, per-series steps) are read once by
+:func:`sklstm._panel.read_panel`.
 """
 
 from __future__ import annotations

@@ -24,6 +24,14 @@ from sklearn.utils.validation import (
 )
 
 from ._index import checked_step
+from ._panel import (
+    NO_TIME,
+    Panel,
+    continued_tails,
+    read_panel,
+    series_tails,
+    time_like,
+)
 from ._series import (
     as_2d,
     non_finite_error,
@@ -34,6 +42,13 @@ from ._series import (
 from ._state import Fitted, set_fitted_state
 
 _PADDINGS = ("nan", "zero", "edge")
+# The fitted attributes of a panel fit (declared in _fitted_state).
+_PANEL_STATE = (
+    "series_ids_",
+    "series_history_",
+    "series_next_time_",
+    "series_time_like_",
+)
 
 
 def sliding_windows(
@@ -120,6 +135,65 @@ def sliding_windows(
     return np.moveaxis(windows, -1, 1)
 
 
+def panel_windows(
+    values: np.ndarray,
+    panel: Panel,
+    window_length: int,
+    *,
+    padding: str = "nan",
+    histories: list | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The window ending at every row of a panel; no window crosses a series.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_rows, n_features)
+        The rows in the caller's order.
+    panel : Panel
+        The checked index of the rows (see :func:`sklstm._panel.read_panel`).
+    window_length : int
+        Number of steps in each window.
+    padding : {"nan", "zero", "edge"}, default="nan"
+        Fill for the steps before the start of each series.
+    histories : list of (ndarray or None), default=None
+        Per series (in ``panel.ids`` order), real observations preceding it.
+
+    Returns
+    -------
+    windows : ndarray of shape (n_rows, window_length, n_features)
+        A new array; row ``i`` is the window ending at the caller's row ``i``.
+    n_padded : ndarray of int of shape (n_series,)
+        Windows of each series that hold padded steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklstm._panel import read_panel
+    >>> from sklstm._window import panel_windows
+    >>> index = pd.MultiIndex.from_tuples([("b", 0), ("a", 0), ("a", 1), ("b", 1)])
+    >>> values = np.array([[10.0], [1.0], [2.0], [20.0]])
+    >>> panel_windows(values, read_panel(index), 2)[0][:, :, 0]
+    array([[nan, 10.],
+           [nan,  1.],
+           [ 1.,  2.],
+           [10., 20.]])
+    """
+    in_order = values[panel.order]
+    histories = histories or [None] * len(panel.ids)
+    windows = np.empty((len(values), window_length, values.shape[1]), values.dtype)
+    n_padded = np.empty(len(panel.ids), dtype=np.int64)
+    for k, (_, rows) in enumerate(panel.groups()):
+        history = histories[k]
+        n_history = 0 if history is None else min(len(history), window_length - 1)
+        n_padded[k] = min(rows.stop - rows.start, window_length - 1 - n_history)
+        # Each series' windows go straight to its rows in the caller's order.
+        windows[panel.order[rows]] = sliding_windows(
+            in_order[rows], window_length, padding=padding, history=history
+        )
+    return windows, n_padded
+
+
 # auto_wrap_output_keys=None: the output is 3-D, which no DataFrame can hold,
 # so sklearn's set_output machinery must not wrap it (as for its own sparse
 # TfidfTransformer); set_output below says so instead of failing later.
@@ -140,6 +214,17 @@ class SlidingWindowTransformer(
     receives pandas data whose index continues right after the fitted data
     (the test fold of :class:`~sklearn.model_selection.TimeSeriesSplit` does),
     those real observations are used as history instead of padding.
+
+    Many series at once (a panel) are a ``pd.Series`` or ``pd.DataFrame``
+    indexed by a 2-level :class:`pandas.MultiIndex` ``(series id, time)``,
+    rows in any order; a long table with id and time columns becomes one
+    with ``df.set_index(["store", "date"])``. Each series is windowed on its
+    own, oldest first, and row ``i`` of the output is still the window
+    ending at row ``i`` of ``X``: no window reaches into another series,
+    and each series starts with its own padding. ``fit`` remembers the last
+    ``window_length - 1`` rows of every series; ``transform`` continues a
+    series when its first time label is the fitted last label plus that
+    series' step, and pads series it has not seen in ``fit``.
 
     Parameters
     ----------
@@ -164,7 +249,28 @@ class SlidingWindowTransformer(
         The last ``window_length - 1`` observations seen during ``fit``.
     next_index_ : object or None
         The index label that would follow the fitted data, or None when the
-        input had no regular pandas index.
+        input had no regular pandas index (and for a panel).
+    series_ids_ : ndarray of shape (n_series,)
+        Panel fit only: the series ids seen during ``fit``, sorted.
+    series_history_ : ndarray of shape (n_series, window_length - 1, \
+n_features_in_)
+        Panel fit only: the last ``window_length - 1`` rows of each series;
+        rows of NaN before the start of a shorter series.
+    series_next_time_ : ndarray of int64 of shape (n_series,)
+        Panel fit only: the time label that would continue each series, as
+        an integer code (nanoseconds since the epoch for dates, the ordinal
+        for periods, the label for integers); the smallest int64 where the
+        series gives no regular step.
+    series_time_like_ : pd.Index or None
+        Panel fit only: an empty index of the time level's type, so that
+        codes of another type of time label never match.
+    n_padded_windows_ : pd.Series of int
+        Set by ``transform`` (and ``fit_transform``) of a panel: for each
+        series of that call, the number of its windows that hold padded
+        steps (0 when ``transform`` continued it from the fitted rows). It
+        describes the last call, not the fit, so it is not saved by
+        :func:`~sklstm.save_model`; a transform of a single series
+        removes it.
 
     See Also
     --------
@@ -177,7 +283,17 @@ class SlidingWindowTransformer(
     The windows are a read-only strided view of a padded copy of the series:
     transforming a series of ``n`` steps costs memory for ``n + window_length``
     rows, never ``n * window_length``. Copy the result (``np.array(Xt)``) only
-    if you need to modify it.
+    if you need to modify it. For a panel the windows come back in the
+    caller's row order, which no strided view can express: the output is a
+    new (read-only) array of ``n_rows * window_length * n_features`` values.
+
+    In a panel, a series shorter than ``window_length`` is fine: each of
+    its windows ends at one of its own rows, so no window is all padding;
+    ``n_padded_windows_`` counts them. Every series must have a regular
+    time axis (duplicate ``(series id, time)`` labels and gaps within a
+    series raise ``ValueError`` naming the series); its step is found per
+    series with the rules above, so a series of fewer than three dates is
+    not continued (``fit`` warns with its id).
 
     The index of pandas input is checked as a time axis (the same rules and
     messages as :class:`~sklstm.SeriesForecaster`): unsorted or duplicated
@@ -204,6 +320,22 @@ class SlidingWindowTransformer(
     (5, 2, 1)
     >>> Xt[-1, :, 0]
     array([ 8., 10.])
+
+    Two series in a panel, each with its own first window:
+
+    >>> import pandas as pd
+    >>> index = pd.MultiIndex.from_product([["a", "b"], [1, 2, 3]])
+    >>> panel = pd.Series([1.0, 2.0, 3.0, 10.0, 20.0, 30.0], index=index)
+    >>> window = SlidingWindowTransformer(window_length=2)
+    >>> window.fit_transform(panel)[:, :, 0]
+    array([[nan,  1.],
+           [ 1.,  2.],
+           [ 2.,  3.],
+           [nan, 10.],
+           [10., 20.],
+           [20., 30.]])
+    >>> window.n_padded_windows_.tolist()
+    [1, 1]
     """
 
     _parameter_constraints: dict = {
@@ -218,6 +350,11 @@ class SlidingWindowTransformer(
         Fitted("feature_names_in_", "names", optional=True),
         Fitted("history_", "array"),
         Fitted("next_index_", "label"),
+        # Panel input only (a (series id, time) MultiIndex).
+        Fitted("series_ids_", "labels", optional=True),
+        Fitted("series_history_", "array", optional=True),
+        Fitted("series_next_time_", "array", optional=True),
+        Fitted("series_time_like_", "index_like", optional=True),
     )
 
     def __init__(self, *, window_length=10, padding="nan", use_fit_history=True):
@@ -238,13 +375,16 @@ class SlidingWindowTransformer(
         # estimator checks expect.
         if getattr(data, "ndim", 2) > 2:
             raise shape_error(data.ndim)
+        # The index first: a long table of many series indexed by date has an
+        # id column too, and its fix (index by (series id, time)) is both.
+        panel = read_panel(index)
+        step = None if panel is not None else checked_step(index)
         if isinstance(data, pd.DataFrame) and non_numeric_columns(data):
             raise non_numeric_error(non_numeric_columns(data))
         if getattr(data, "shape", (1,))[0] == 0:
             raise ValueError(
                 "The series has 0 rows; it needs at least 1 to make a window."
             )
-        step = checked_step(index)
         values = validate_data(
             self,
             data,
@@ -258,7 +398,7 @@ class SlidingWindowTransformer(
         # (impute or interpolate the series) is obvious.
         if not np.isfinite(values).all():
             raise non_finite_error()
-        return values, index, step
+        return values, index, step, panel
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -268,7 +408,7 @@ class SlidingWindowTransformer(
         ----------
         X : array-like of shape (n_steps,) or (n_steps, n_features)
             The series, oldest first: numpy array, ``pd.Series`` or
-            ``pd.DataFrame``.
+            ``pd.DataFrame``; or a panel, indexed by ``(series id, time)``.
         y : None
             Ignored; present for Pipeline compatibility.
 
@@ -277,7 +417,11 @@ class SlidingWindowTransformer(
         self : SlidingWindowTransformer
             The fitted transformer.
         """
-        values, index, step = self._validate_series(X, reset=True)
+        values, index, step, panel = self._validate_series(X, reset=True)
+        for name in _PANEL_STATE:
+            self.__dict__.pop(name, None)
+        if panel is not None:
+            return self._fit_panel(values, panel)
         keep = self.window_length - 1
         self.history_ = np.array(values[len(values) - min(len(values), keep) :])
         self.next_index_ = None if step is None else index[-1] + step
@@ -300,7 +444,8 @@ class SlidingWindowTransformer(
         Parameters
         ----------
         X : array-like of shape (n_steps,) or (n_steps, n_features)
-            The series to window, with the columns seen in ``fit``.
+            The series to window, with the columns seen in ``fit``; or a
+            panel, indexed by ``(series id, time)``.
 
         Returns
         -------
@@ -308,7 +453,11 @@ class SlidingWindowTransformer(
             Read-only view; row ``i`` ends at observation ``i``.
         """
         check_is_fitted(self)
-        values, index, _ = self._validate_series(X, reset=False)
+        values, index, _, panel = self._validate_series(X, reset=False)
+        if panel is not None:
+            return self._transform_panel(values, panel)
+        # The count describes the last call only: it must not outlive it.
+        self.__dict__.pop("n_padded_windows_", None)
         history = None
         if (
             self.use_fit_history
@@ -322,11 +471,64 @@ class SlidingWindowTransformer(
             values, self.window_length, padding=self.padding, history=history
         )
 
+    def _fit_panel(self, values, panel):
+        keep = self.window_length - 1
+        # The single-series continuation does not apply to a panel.
+        self.history_ = values[:0].copy()
+        self.next_index_ = None
+        self.series_ids_ = panel.ids.to_numpy()
+        self.series_history_ = series_tails(values, panel, keep)
+        self.series_next_time_ = panel.next_codes()
+        self.series_time_like_ = time_like(panel.times)
+        stepless = panel.ids[self.series_next_time_ == NO_TIME]
+        if len(stepless) and self.use_fit_history and keep:
+            warnings.warn(
+                f"The time labels of series {list(stepless[:5])} "
+                f"({len(stepless)} of {len(panel.ids)}) give no regular step, so "
+                f"transform cannot recognise rows that continue them: later "
+                f"rows of those series get padded first windows instead of "
+                f"the end of the fitted series. Use dates with a regular "
+                f"frequency (at least 3 per series), periods or integers as "
+                f"the time level, or pass use_fit_history=False.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return self
+
+    def _transform_panel(self, values, panel):
+        histories = [None] * len(panel.ids)
+        if self.use_fit_history and hasattr(self, "series_ids_"):
+            histories = continued_tails(
+                panel,
+                self.series_ids_,
+                self.series_history_.astype(values.dtype, copy=False),
+                self.series_next_time_,
+                self.series_time_like_,
+            )
+        windows, n_padded = panel_windows(
+            values, panel, self.window_length, padding=self.padding, histories=histories
+        )
+        self.n_padded_windows_ = pd.Series(
+            n_padded, index=panel.ids, name="n_padded_windows"
+        )
+        windows.flags.writeable = False
+        return windows
+
     def _restore_fitted_state(self, state):
         """Become the fitted transformer ``state`` describes (used by load_model)."""
         set_fitted_state(self, state)
         if self.history_.ndim != 2 or self.history_.shape[1] != self.n_features_in_:
             raise ValueError("history_ does not match n_features_in_")
+        panel = [hasattr(self, name) for name in _PANEL_STATE]
+        if any(panel) and not all(panel):
+            raise ValueError(f"the panel state needs all of {_PANEL_STATE}")
+        if all(panel):
+            n_series = len(self.series_ids_)
+            expected = (n_series, self.window_length - 1, self.n_features_in_)
+            if self.series_history_.shape != expected:
+                raise ValueError("series_history_ does not match the series")
+            if self.series_next_time_.shape != (n_series,):
+                raise ValueError("series_next_time_ does not match the series")
 
     def get_feature_names_out(self, input_features=None):
         """Names of the features at each step of a window.

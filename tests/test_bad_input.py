@@ -128,6 +128,15 @@ def ragged(X):
     return [X[i, i % 3 :] for i in range(len(X))]
 
 
+def panel(ids, times):
+    """A panel Series indexed by (series id, time), one value per row."""
+    index = pd.MultiIndex.from_arrays([ids, times], names=["store", "date"])
+    return pd.Series(np.arange(len(index), dtype=float), index=index, name="sales")
+
+
+DAYS = list(pd.date_range("2024-01-01", periods=6, freq="D"))
+
+
 # (id, callable taking the inputs, inputs, exception, message regex)
 CASES = [
     # -- NaN / inf -----------------------------------------------------------
@@ -315,6 +324,42 @@ CASES = [
      (FRAME,), ValueError, r"future_covariates must have shape \(horizon, n_covariates\) = \(2, 1\), got \(3, 1\)"),
     ("frame-supervised-no-target", lambda X: frame_supervised(X),
      (FRAME,), ValueError, "target=<column name>"),
+    # -- panels: (series id, time) MultiIndex -------------------------------------
+    ("panel-duplicate-labels", lambda X: SlidingWindowTransformer().fit(X),
+     (panel(["a", "a", "b", "b"], [1, 2, 1, 1]),), ValueError,
+     r"duplicate \(series id, time\) labels in series \['b'\].*X\[~X\.index\.duplicated\(\)\]"),
+    ("panel-date-gap", lambda X: SlidingWindowTransformer().fit(X),
+     (panel(["a"] * 6 + ["b"] * 5, DAYS + DAYS[:2] + DAYS[3:]),), ValueError,
+     r"Series \['b'\] of X are not regular.*gaps for frequency 'D'.*X\.loc\['b'\]\.asfreq\('D'\)"),
+    ("panel-integer-gap", lambda X: frame_supervised(X),
+     (panel(["a"] * 4 + ["b"] * 4 + ["c"] * 3, [0, 1, 2, 3, 0, 2, 3, 4, 0, 1, 2]),),
+     ValueError, r"Series \['b'\] of series.*uneven steps.*series\.loc\['b'\]\.reindex"),
+    ("panel-transform-gap", lambda X: fitted_window().transform(X),
+     (panel([7] * 3, [0, 1, 3]).to_frame("a").assign(b=1.0),), ValueError,
+     r"Series \[7\] of X.*uneven steps"),
+    ("panel-three-levels", lambda X: SlidingWindowTransformer().fit(X),
+     (pd.Series([1.0, 2.0], index=pd.MultiIndex.from_tuples([("a", "x", 1), ("a", "x", 2)])),),
+     ValueError, r"has 3 level\(s\); a panel.*\(series id, time\).*set_index"),
+    ("panel-one-level", lambda X: frame_windows(X, 2),
+     (pd.Series([1.0, 2.0], index=pd.MultiIndex.from_arrays([[1, 2]])),),
+     ValueError, r"has 1 level\(s\); a panel"),
+    ("panel-missing-time", lambda X: SlidingWindowTransformer().fit(X),
+     (panel(["a", "a"], [pd.Timestamp("2024-01-01"), pd.NaT]),), ValueError,
+     r"time labels of X are missing \(NaN/NaT\)"),
+    ("panel-short-series-horizon", lambda X: frame_supervised(X, horizon=2),
+     (panel(["a"] * 4 + ["b"] * 2 + ["c"] * 3, [0, 1, 2, 3, 0, 1, 0, 1, 2]),), ValueError,
+     r"Series \['b'\] of series have fewer than 3 rows, too few for horizon=2.*filter"),
+    ("panel-short-series-windows", lambda X: frame_windows(X, 3),
+     (panel(["a"] * 4 + ["b"] * 3, [0, 1, 2, 3, 0, 1, 2]),), ValueError,
+     r"Series \['b'\] of series have fewer than 4 rows.*window_length \+ horizon = 4"),
+    ("long-table-indexed-by-date", lambda X: SlidingWindowTransformer().fit(X),
+     (pd.DataFrame({"store": ["a", "b", "a", "b"], "sales": [1.0, 2.0, 3.0, 4.0]},
+                   index=pd.to_datetime(["2024-01-01"] * 2 + ["2024-01-02"] * 2)),),
+     ValueError, r"duplicate labels.*index it by \(series id, time\).*swaplevel"),
+    ("long-table-unsorted-dates", lambda X: frame_supervised(X),
+     (pd.Series([1.0, 2.0, 3.0],
+                index=pd.to_datetime(["2024-01-02", "2024-01-01", "2024-01-01"])),),
+     ValueError, r"not sorted in time order.*index it by \(series id, time\)"),
     # -- LSTMClassifier -----------------------------------------------------------
     ("classifier-one-class", fit_classifier(),
      (X3, np.full(12, "a")), ValueError, r"y has 1 class \(\['a'\]\).*at least two"),

@@ -115,11 +115,16 @@ def test_fitted_state_declaration_covers_every_attribute(seq3, univariate):
         }
         assert absent <= {"feature_names_in_", "_reference_steps"}
         assert fitted == (declared | derived) - absent, sorted(fitted ^ declared)
-    window = SlidingWindowTransformer(window_length=2).fit(
-        pd.DataFrame({"a": [1.0, 2.0, 3.0]})
-    )
-    fitted = set(vars(window)) - set(window.get_params(deep=False))
-    assert fitted == {f.name for f in SlidingWindowTransformer._fitted_state}
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0]})
+    panel = frame.set_index(pd.MultiIndex.from_tuples([("s", 0), ("s", 1), ("t", 0)]))
+    declared = {f.name for f in SlidingWindowTransformer._fitted_state}
+    # The per-series state exists only after fitting a (series id, time) panel.
+    panel_only = {"series_ids_", "series_history_", "series_next_time_"}
+    panel_only.add("series_time_like_")
+    for data, expected in ((frame, declared - panel_only), (panel, declared)):
+        window = SlidingWindowTransformer(window_length=2).fit(data)
+        fitted = set(vars(window)) - set(window.get_params(deep=False))
+        assert fitted == expected
 
 
 def test_a_newly_declared_attribute_is_saved_without_codec_changes(
