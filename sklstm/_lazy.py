@@ -119,11 +119,17 @@ class LazyWindows:
     def __getitem__(self, key):
         if not isinstance(key, tuple):
             key = (key,)
-        if any(k is Ellipsis or k is None for k in key) or len(key) > 3:
+        ellipses = [i for i, k in enumerate(key) if k is Ellipsis]
+        if len(ellipses) == 1:
+            # sklearn's _safe_indexing asks for X[rows, ...].
+            i = ellipses[0]
+            fill = (slice(None),) * (4 - len(key))
+            key = key[:i] + fill + key[i + 1 :]
+        if len(ellipses) > 1 or any(k is None for k in key) or len(key) > 3:
             raise IndexError(
                 "LazyWindows takes up to three indices (windows, steps, "
-                "features), without ... or None; index np.asarray(windows) "
-                "for anything else."
+                "features) or one ..., without None; index "
+                "np.asarray(windows) for anything else."
             )
         window_key, step_key, feature_key = (*key, *(slice(None),) * (3 - len(key)))
         basic = isinstance(window_key, slice), isinstance(step_key, slice)

@@ -70,6 +70,9 @@ def test_lazy_windows_are_the_sliding_windows_of_each_series():
         (np.array([1, 2]), np.array([0, 4])),
         (np.array([4, 5]), slice(None), 1),
         (slice(1, 3), np.array([[0, 1], [2, 3]])),
+        (np.array([2, 0]), Ellipsis),
+        (Ellipsis, 1),
+        (4, Ellipsis, 0),
     ],
 )
 def test_lazy_windows_index_as_the_dense_array(key):
@@ -81,10 +84,25 @@ def test_lazy_windows_index_as_the_dense_array(key):
     np.testing.assert_array_equal(got, dense[key])
 
 
+def test_sklearn_indexes_lazy_windows_as_the_dense_array():
+    from sklearn.utils import _safe_indexing
+
+    values, _ = _panel(3, 7)
+    windows = lazy_windows(values, 4, [0, 7, 14])
+    rows = np.array([20, 3, 8])
+    np.testing.assert_array_equal(
+        _safe_indexing(windows, rows), _safe_indexing(windows[:], rows)
+    )
+
+
 def test_lazy_windows_refuse_index_forms_they_do_not_implement():
     windows = lazy_windows(np.arange(6.0), 2)
     with pytest.raises(IndexError, match="up to three indices"):
-        windows[..., 0]
+        windows[None, 0]
+    with pytest.raises(IndexError, match="up to three indices"):
+        windows[..., 0, ...]
+    with pytest.raises(IndexError, match="up to three indices"):
+        windows[0, 0, 0, 0]
     with pytest.raises(IndexError, match="array of features"):
         windows[[0, 1], -1, [0]]
 
