@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+# Values per chunk when the whole dense array is built (8 MB of float64).
+_CHUNK_VALUES = 1 << 20
+
 
 class LazyWindows:
     """Fixed-length windows over the rows of a 2-D array, built when indexed.
@@ -112,9 +115,14 @@ class LazyWindows:
         return f"LazyWindows(shape={self.shape}, dtype={self.dtype})"
 
     def __array__(self, dtype=None, copy=None):
-        # np.asarray(windows) builds every window: the dense array on request.
-        out = self[:]
-        return out if dtype is None else out.astype(dtype, copy=False)
+        # np.asarray(windows): the dense array on request, filled a chunk of
+        # windows at a time (one indexing call holds ~3 times its result in
+        # row numbers and masks).
+        out = np.empty(self.shape, dtype=self.dtype if dtype is None else dtype)
+        rows = max(1, _CHUNK_VALUES // (self.window_length * self.shape[2]))
+        for start in range(0, len(self), rows):
+            out[start : start + rows] = self[start : start + rows]
+        return out
 
     def __getitem__(self, key):
         if not isinstance(key, tuple):
@@ -139,8 +147,8 @@ class LazyWindows:
                 "An array of features is only supported with slices of "
                 "windows and steps; select the features afterwards."
             )
-        window = np.arange(len(self))[window_key]
-        step = np.arange(self.window_length)[step_key]
+        window = _positions(window_key, len(self))
+        step = _positions(step_key, self.window_length)
         first = self.ends[window] - (self.window_length - 1)
         start = self.starts[window]
         if any(basic) and window.ndim and step.ndim:
@@ -153,6 +161,29 @@ class LazyWindows:
         if missing.any():
             out[missing] = np.nan
         return out[..., feature_key]
+
+
+def _positions(key, n: int) -> np.ndarray:
+    """``np.arange(n)[key]`` without the arange (a batch costs its own size)."""
+    if isinstance(key, slice):
+        return np.arange(*key.indices(n))
+    key = np.asarray(key)
+    if key.dtype == bool:
+        if key.shape != (n,):
+            raise IndexError(
+                f"boolean index of shape {key.shape} does not match {n} entries"
+            )
+        return np.flatnonzero(key)
+    if key.size == 0:
+        key = key.astype(np.intp)
+    if key.dtype.kind not in "iu":
+        raise IndexError(
+            "only integers, slices, ... and integer or boolean arrays are "
+            f"valid indices, got dtype {key.dtype}"
+        )
+    if ((key < -n) | (key >= n)).any():
+        raise IndexError(f"index out of bounds for axis with size {n}")
+    return np.where(key < 0, key + n, key)
 
 
 def lazy_windows(values, window_length: int, series_starts=None) -> LazyWindows:

@@ -39,7 +39,10 @@ def _dense(values, window_length, series_starts):
     )
 
 
-def test_lazy_windows_are_the_sliding_windows_of_each_series():
+def test_lazy_windows_are_the_sliding_windows_of_each_series(monkeypatch):
+    from sklstm import _lazy
+
+    monkeypatch.setattr(_lazy, "_CHUNK_VALUES", 25)  # np.asarray in chunks
     values, starts = _panel(3, 7, n_features=2)
     starts = np.array([0, 4, 15])  # series of unequal lengths
     windows = lazy_windows(values, 5, starts)
@@ -49,6 +52,9 @@ def test_lazy_windows_are_the_sliding_windows_of_each_series():
     assert windows.nbytes == dense.nbytes
     np.testing.assert_array_equal(windows[:], dense)
     np.testing.assert_array_equal(np.asarray(windows), dense)
+    as_float32 = np.asarray(windows, dtype=np.float32)
+    assert as_float32.dtype == np.float32
+    np.testing.assert_array_equal(as_float32, dense.astype(np.float32))
 
 
 @pytest.mark.parametrize(
@@ -73,6 +79,9 @@ def test_lazy_windows_are_the_sliding_windows_of_each_series():
         (np.array([2, 0]), Ellipsis),
         (Ellipsis, 1),
         (4, Ellipsis, 0),
+        [],
+        np.int64(-2),
+        (slice(None), -5),
     ],
 )
 def test_lazy_windows_index_as_the_dense_array(key):
@@ -103,6 +112,14 @@ def test_lazy_windows_refuse_index_forms_they_do_not_implement():
         windows[..., 0, ...]
     with pytest.raises(IndexError, match="up to three indices"):
         windows[0, 0, 0, 0]
+    with pytest.raises(IndexError, match="out of bounds"):
+        windows[[0, 6]]
+    with pytest.raises(IndexError, match="out of bounds"):
+        windows[0, -3]
+    with pytest.raises(IndexError, match="boolean index"):
+        windows[np.ones(5, dtype=bool)]
+    with pytest.raises(IndexError, match="valid indices"):
+        windows[np.array([0.0])]
     with pytest.raises(IndexError, match="array of features"):
         windows[[0, 1], -1, [0]]
 
