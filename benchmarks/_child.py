@@ -14,6 +14,12 @@ memory-fit N
     LSTMRegressor(hidden_size=4, batch_size=4096, max_epochs=1,
     target_mode="level"))``; prints a line per training batch (so a parent
     that stops a long run knows how far it got) and the peak RSS at the end.
+panel-base S T L, panel-fit S T L
+    Import sklstm, torch and skorch and build a panel of S series of T
+    steps as ``LazyWindows`` of L steps (every row but each series' last;
+    y = the next value); ``panel-fit`` then fits ``LSTMRegressor(hidden_size=4,
+    batch_size=4096, max_epochs=1)`` on it, one line per training batch, and
+    reports the peak RSS and the size the dense windows would take.
 contention-sklstm N R, contention-plain N R
     R timed one-epoch fits on N x 48 x 3 windows (after a warm-up fit on
     512): ``LSTMRegressor(max_epochs=1, target_mode="level")`` as a user
@@ -92,6 +98,76 @@ def _memory(mode: str, n_steps: int) -> None:
         return
 
     from sklearn.pipeline import make_pipeline
+
+    pipe = make_pipeline(
+        sklstm.SlidingWindowTransformer(window_length=WINDOW),
+        sklstm.LSTMRegressor(
+            hidden_size=4,
+            batch_size=BATCH,
+            max_epochs=1,
+            target_mode="level",
+            random_state=0,
+            callbacks=[_progress_callback()],
+        ),
+    )
+    t0 = time.perf_counter()
+    pipe.fit(X, y)
+    _emit(phase="done", fit_s=time.perf_counter() - t0, peak_rss_mb=_peak_rss_mb())
+
+
+def _panel_windows(n_series: int, n_steps: int, window_length: int):
+    import numpy as np
+
+    from sklstm._lazy import LazyWindows, lazy_windows
+
+    rng = np.random.default_rng(0)
+    t = np.arange(n_steps)
+    phase = rng.integers(0, 50, size=(n_series, 1))
+    level = rng.uniform(-3.0, 3.0, size=(n_series, 1))
+    values = level + np.sin(2 * np.pi * (t + phase) / 50.0)
+    values += 0.1 * rng.standard_normal((n_series, n_steps))
+    values = values.reshape(-1, 1)
+    starts = np.arange(0, n_series * n_steps, n_steps)
+    every = lazy_windows(values, window_length, starts)
+    keep = np.flatnonzero((np.arange(len(values)) + 1) % n_steps != 0)
+    windows = LazyWindows(values, keep, window_length, every.starts[keep])
+    return windows, values[keep + 1, 0]
+
+
+def _panel(mode: str, n_series: int, n_steps: int, window_length: int) -> None:
+    t0 = time.perf_counter()
+    import skorch  # noqa: F401
+    import torch  # noqa: F401
+
+    import sklstm
+
+    X, y = _panel_windows(n_series, n_steps, window_length)
+    _emit(
+        phase="ready",
+        rss_mb=_peak_rss_mb(),
+        setup_s=time.perf_counter() - t0,
+        dense_mb=X.nbytes / 2**20,
+        n_windows=len(X),
+    )
+    if mode == "panel-base":
+        return
+    import warnings
+
+    warnings.simplefilter("ignore")  # one epoch: ConvergenceWarning
+    model = sklstm.LSTMRegressor(
+        hidden_size=4,
+        batch_size=BATCH,
+        max_epochs=1,
+        random_state=0,
+        callbacks=[_progress_callback()],
+    )
+    t0 = time.perf_counter()
+    model.fit(X, y)
+    _emit(phase="done", fit_s=time.perf_counter() - t0, peak_rss_mb=_peak_rss_mb())
+
+
+def _progress_callback():
+    """A skorch callback printing a line per training batch."""
     from skorch.callbacks import Callback
 
     class Progress(Callback):
@@ -108,20 +184,7 @@ def _memory(mode: str, n_steps: int) -> None:
                     batch_rss_mb=_peak_rss_mb(),
                 )
 
-    pipe = make_pipeline(
-        sklstm.SlidingWindowTransformer(window_length=WINDOW),
-        sklstm.LSTMRegressor(
-            hidden_size=4,
-            batch_size=BATCH,
-            max_epochs=1,
-            target_mode="level",
-            random_state=0,
-            callbacks=[Progress()],
-        ),
-    )
-    t0 = time.perf_counter()
-    pipe.fit(X, y)
-    _emit(phase="done", fit_s=time.perf_counter() - t0, peak_rss_mb=_peak_rss_mb())
+    return Progress()
 
 
 def _contention(mode: str, n: int, repeats: int) -> None:
@@ -158,6 +221,8 @@ def main(argv: list[str]) -> None:
         _import(mode)
     elif mode in ("memory-base", "memory-fit"):
         _memory(mode, int(argv[1]))
+    elif mode in ("panel-base", "panel-fit"):
+        _panel(mode, *map(int, argv[1:4]))
     elif mode.startswith("contention-"):
         _contention(mode, int(argv[1]), int(argv[2]))
     else:

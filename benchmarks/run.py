@@ -70,8 +70,9 @@ def parse_args(argv=None):
         "--memory-timeout",
         type=float,
         default=None,
-        help="seconds before the memory workload's fit is stopped "
-        "(default 180, 60 with --quick); peak RSS so far is still reported",
+        help="seconds before the fit of the memory workloads (MEM, PANEL) is "
+        "stopped (default 180 and 300, 60 with --quick); peak RSS so far is "
+        "still reported",
     )
     parser.add_argument(
         "--profile",

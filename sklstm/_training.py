@@ -53,7 +53,8 @@ def scale_to_float32(
     Parameters
     ----------
     X3 : ndarray of shape (n_samples, n_timesteps, n_features)
-        Sequences (any float dtype; may be a strided view).
+        Sequences (any float dtype; may be a strided view or
+        :class:`~sklstm._lazy.LazyWindows`, read one chunk at a time).
     mean, scale : ndarray of shape (n_features,)
         float64 standardisation.
     reference_feature : int or None, default=None
@@ -73,6 +74,8 @@ def scale_to_float32(
     array([0., 1.], dtype=float32)
     """
     if X3.size <= _SCALE_CHUNK_VALUES:
+        if not isinstance(X3, np.ndarray):
+            X3 = X3[:]  # LazyWindows: a small one is built at once
         centred = _centred(X3, mean, reference_feature)
         return np.divide(centred, scale, out=centred).astype(np.float32)
     out = np.empty(X3.shape, dtype=np.float32)
@@ -102,7 +105,8 @@ class SequenceDataset(torch.utils.data.Dataset):
     Parameters
     ----------
     X3 : ndarray of shape (n_samples, n_timesteps, n_features)
-        Raw sequences (possibly a strided view); leading NaN steps allowed.
+        Raw sequences (possibly a strided view, or
+        :class:`~sklstm._lazy.LazyWindows`); leading NaN steps allowed.
     x_mean, x_scale : ndarray of shape (n_features,)
         Input standardisation.
     y : ndarray of shape (n_samples, n_outputs) or None

@@ -20,6 +20,7 @@ import numpy as np
 from sklearn.utils.validation import _check_feature_names, validate_data
 
 from ._lags import as_sequences
+from ._lazy import LazyWindows
 
 # Rows per chunk are chosen so that one chunk holds about this many values.
 _CHUNK_VALUES = 1 << 20
@@ -122,7 +123,14 @@ def _check_3d(estimator, X, *, reset):
     # a plain ndarray has no names, so only the bookkeeping is needed.
     if type(X) is not np.ndarray or hasattr(estimator, "feature_names_in_"):
         _check_feature_names(estimator, X, reset=reset)
-    X = np.asarray(X)
+    if isinstance(X, LazyWindows):
+        # Kept lazy: every later pass reads it in chunks or batches.
+        if X.dtype.itemsize < 4:
+            X = LazyWindows(
+                X.values.astype(np.float32), X.ends, X.window_length, X.starts
+            )
+    else:
+        X = np.asarray(X)
     if X.dtype.kind not in "biuf":
         raise TypeError(
             f"X must hold numbers, got dtype {X.dtype}. Encode categorical or "
@@ -163,7 +171,7 @@ def has_missing_steps(X3: np.ndarray) -> bool:
     Parameters
     ----------
     X3 : ndarray of shape (n_samples, n_timesteps, n_features)
-        Sequences; may be a strided view.
+        Sequences; may be a strided view or :class:`~sklstm._lazy.LazyWindows`.
 
     Returns
     -------
@@ -177,7 +185,9 @@ def has_missing_steps(X3: np.ndarray) -> bool:
     >>> has_missing_steps(np.array([[[np.nan], [2.0]]]))
     True
     """
-    if X3.size <= _SMALL_VALUES:
+    if not isinstance(X3, np.ndarray):
+        pass  # LazyWindows: built chunk by chunk in the scan
+    elif X3.size <= _SMALL_VALUES:
         # A few values (one window in predict): Python floats beat a numpy
         # call on cold caches right after a torch forward pass (W3).
         if all(map(math.isfinite, X3.ravel().tolist())):
@@ -239,7 +249,8 @@ def scan_sequences(
     Parameters
     ----------
     X3 : ndarray of shape (n_samples, n_timesteps, n_features)
-        Sequences; may be a strided view.
+        Sequences; may be a strided view or :class:`~sklstm._lazy.LazyWindows`
+        (indexed one chunk of rows at a time, never in full).
     with_stats : bool
         Whether to compute the per-feature mean, standard deviation, minimum
         and maximum of the observed values (for internal scaling).

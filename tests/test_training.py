@@ -34,6 +34,33 @@ def test_only_callbacks_that_override_a_batch_event_are_called_for_it():
     assert _training._listens(Duck(), "on_batch_end")
 
 
+@pytest.mark.parametrize("limit", [_training.MATERIALIZE_LIMIT_BYTES, 0])
+@pytest.mark.parametrize("reference_feature", [None, 1])
+def test_dataset_batches_of_lazy_windows_equal_those_of_the_dense_array(
+    monkeypatch, limit, reference_feature
+):
+    from sklstm._lazy import lazy_windows
+
+    # limit 0: every batch is gathered from the windows, never stored scaled.
+    monkeypatch.setattr(_training, "MATERIALIZE_LIMIT_BYTES", limit)
+    values = np.random.default_rng(0).normal(size=(60, 2))
+    lazy = lazy_windows(values, 5, series_starts=[0, 20, 41])
+    kwargs = dict(
+        x_mean=[0.5, -1.0],
+        x_scale=[2.0, 0.5],
+        y=np.arange(60.0)[:, None],
+        rows=np.arange(3, 60),
+        reference_feature=reference_feature,
+    )
+    on_lazy = _training.SequenceDataset(lazy, **kwargs)
+    on_dense = _training.SequenceDataset(lazy[:], **kwargs)
+    assert (on_lazy.X is None) == (on_dense.X is None) == (limit == 0)
+    for positions in (slice(0, 16), torch.tensor([40, 2, 7])):
+        got, want = on_lazy.take(positions), on_dense.take(positions)
+        torch.testing.assert_close(got[0], want[0], rtol=0, atol=0, equal_nan=True)
+        torch.testing.assert_close(got[1], want[1], rtol=0, atol=0)
+
+
 def test_thread_choice_counts_every_timestep_of_a_batch():
     default = torch.get_num_threads()
     # The even-number task: 32 rows x 3 steps, hidden 50 -> one thread.

@@ -100,3 +100,45 @@ def test_values_too_large_for_float64_statistics_are_refused(position):
     X[position] = 1e153  # large, but the statistics are finite
     stats = scan_sequences(X, with_stats=True)
     assert np.isfinite(stats.std).all()
+
+
+# ------------------------------------------------------------ lazy windows
+
+
+def _lazy_panel(dtype=np.float64):
+    from sklstm._lazy import lazy_windows
+
+    values = np.random.default_rng(1).normal(size=(40, 2)).astype(dtype)
+    return lazy_windows(values, 6, series_starts=[0, 3, 25])
+
+
+@pytest.mark.parametrize("chunk_values", [1 << 20, 24])
+@pytest.mark.parametrize("reference_feature", [None, 0])
+def test_scan_reads_lazy_windows_as_their_dense_array(
+    monkeypatch, chunk_values, reference_feature
+):
+    monkeypatch.setattr(_validation, "_CHUNK_VALUES", chunk_values)
+    lazy = _lazy_panel()
+    got = scan_sequences(lazy, with_stats=True, reference_feature=reference_feature)
+    want = scan_sequences(lazy[:], with_stats=True, reference_feature=reference_feature)
+    for name in ("n_observed", "mean", "std", "minimum", "maximum"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name))
+    assert has_missing_steps(lazy) and has_missing_steps(lazy[:])
+    assert not has_missing_steps(lazy[10:20])
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_check_sequences_keeps_lazy_windows_lazy(dtype):
+    from sklearn.base import BaseEstimator
+
+    from sklstm._lazy import LazyWindows
+
+    lazy = _lazy_panel(dtype)
+    estimator = BaseEstimator()
+    X3, y = _validation.check_sequences(
+        estimator, lazy, reset=True, y=np.zeros(len(lazy))
+    )
+    assert isinstance(X3, LazyWindows) and X3.shape == lazy.shape
+    assert X3.dtype == (np.float32 if dtype == np.float16 else dtype)
+    assert estimator.n_features_in_ == 2
+    np.testing.assert_array_equal(X3[:], lazy[:].astype(X3.dtype))
