@@ -66,6 +66,23 @@ def flat_training_rows(dataset):
     return FlatWindows(dataset), targets, weights
 
 
+def linear_predictions(windows, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """``windows @ weight.T + bias`` in float64, read chunk by chunk.
+
+    ``windows`` is an array or a :class:`FlatWindows`; only the
+    ``(n_samples, n_outputs)`` result is held in full.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> linear_predictions(np.eye(2), np.array([[1.0, 2.0]]), np.array([0.5]))
+    array([[1.5],
+           [2.5]])
+    """
+    weight = np.asarray(weight, dtype=np.float64)
+    return np.concatenate([chunk @ weight.T for chunk in _chunks(windows)]) + bias
+
+
 def _chunks(windows) -> Iterator[np.ndarray]:
     if hasattr(windows, "chunks"):
         yield from windows.chunks()

@@ -81,7 +81,7 @@ def linear_path_start(est, dataset) -> tuple[np.ndarray, np.ndarray]:
     the gap between the neighbouring residual quantiles. Training then
     starts from a linear quantile forecast with a constant spread.
     """
-    from ._linear_path import flat_training_rows, ridge_start
+    from ._linear_path import flat_training_rows, linear_predictions, ridge_start
 
     windows, targets, weights = flat_training_rows(dataset)
     weight, bias, _ = ridge_start(windows, targets, weights)
@@ -89,7 +89,7 @@ def linear_path_start(est, dataset) -> tuple[np.ndarray, np.ndarray]:
         return weight, bias
     n_quantiles, anchor = quantile_layout(est)
     levels = check_quantiles(est.quantiles)
-    residuals = targets - (windows @ weight.T.astype(np.float64) + bias)
+    residuals = targets - linear_predictions(windows, weight, bias)
     # (n_outputs, n_quantiles) residual quantiles, then the steps between them.
     offsets = np.quantile(residuals, levels, axis=0).T
     gaps = np.maximum(np.abs(np.diff(offsets, axis=1)), _MIN_GAP)
