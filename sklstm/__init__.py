@@ -10,6 +10,7 @@ from ._exceptions import DivergenceError, ExtrapolationWarning
 from ._export import export_onnx
 from ._forecast import SeriesForecaster
 from ._framing import frame_supervised, frame_windows
+from ._lazy import LazyWindows, lazy_windows
 from ._model_selection import PanelTimeSeriesSplit
 from ._padding import pad_sequences
 from ._persistence import load_model, save_model
@@ -22,6 +23,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DivergenceError",
     "ExtrapolationWarning",
+    "LazyWindows",
     "LSTMClassifier",
     "LSTMRegressor",
     "PanelTimeSeriesSplit",
@@ -30,6 +32,7 @@ __all__ = [
     "export_onnx",
     "frame_supervised",
     "frame_windows",
+    "lazy_windows",
     "load_model",
     "pad_sequences",
     "plot_forecast",

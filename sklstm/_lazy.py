@@ -243,3 +243,63 @@ def lazy_windows(values, window_length: int, series_starts=None) -> LazyWindows:
     lengths = np.diff(np.append(series_starts, n_rows))
     starts = np.repeat(series_starts, lengths)
     return LazyWindows(values, np.arange(n_rows), window_length, starts)
+
+
+def lazy_panel_windows(
+    values: np.ndarray,
+    order: np.ndarray,
+    groups,
+    window_length: int,
+    histories: list | None = None,
+) -> LazyWindows:
+    """The window ending at every caller row of a panel, built when indexed.
+
+    What :func:`sklstm._window.panel_windows` returns with ``padding="nan"``,
+    without the dense array: the rows are copied once, series after series
+    (each after its ``history``), and window ``i`` ends at caller row ``i``.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_rows, n_features)
+        The rows in the caller's order.
+    order : ndarray of int of shape (n_rows,)
+        Caller row positions in ``(series, time)`` order.
+    groups : iterable of (series id, slice)
+        Each series' slice of the sorted rows.
+    window_length : int
+        Steps per window.
+    histories : list of (ndarray or None), default=None
+        Per series, in ``groups`` order, real observations preceding it.
+
+    Returns
+    -------
+    LazyWindows
+        ``n_rows`` windows in the caller's row order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> values = np.array([[10.0], [1.0], [2.0], [20.0]])  # rows b0, a0, a1, b1
+    >>> groups = [("a", slice(0, 2)), ("b", slice(2, 4))]
+    >>> lazy_panel_windows(values, np.array([1, 2, 0, 3]), groups, 2)[:, :, 0]
+    array([[nan, 10.],
+           [nan,  1.],
+           [ 1.,  2.],
+           [10., 20.]])
+    """
+    in_order = values[order]
+    blocks, ends, starts = [], np.empty(len(values), np.int64), np.empty_like(order)
+    offset = 0
+    for k, (_, rows) in enumerate(groups):
+        history = None if histories is None else histories[k]
+        if history is not None and window_length > 1:
+            history = history[len(history) - min(len(history), window_length - 1) :]
+            blocks.append(np.asarray(history, dtype=values.dtype))
+        n_history = 0 if history is None or window_length == 1 else len(history)
+        blocks.append(in_order[rows])
+        n = rows.stop - rows.start
+        ends[order[rows]] = offset + n_history + np.arange(n)
+        starts[order[rows]] = offset
+        offset += n_history + n
+    rows = np.concatenate(blocks) if blocks else values[:0]
+    return LazyWindows(rows, ends, window_length, starts)

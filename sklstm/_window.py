@@ -24,6 +24,7 @@ from sklearn.utils.validation import (
 )
 
 from ._index import checked_step
+from ._lazy import lazy_panel_windows
 from ._panel import (
     NO_TIME,
     Panel,
@@ -142,6 +143,7 @@ def panel_windows(
     *,
     padding: str = "nan",
     histories: list | None = None,
+    lazy: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The window ending at every row of a panel; no window crosses a series.
 
@@ -157,10 +159,12 @@ def panel_windows(
         Fill for the steps before the start of each series.
     histories : list of (ndarray or None), default=None
         Per series (in ``panel.ids`` order), real observations preceding it.
+    lazy : bool, default=False
+        Return a :class:`~sklstm.LazyWindows` instead (NaN padding only).
 
     Returns
     -------
-    windows : ndarray of shape (n_rows, window_length, n_features)
+    windows : ndarray or LazyWindows of shape (n_rows, window_length, n_features)
         A new array; row ``i`` is the window ending at the caller's row ``i``.
     n_padded : ndarray of int of shape (n_series,)
         Windows of each series that hold padded steps.
@@ -179,19 +183,43 @@ def panel_windows(
            [ 1.,  2.],
            [10., 20.]])
     """
-    in_order = values[panel.order]
     histories = histories or [None] * len(panel.ids)
+    if lazy:
+        if padding != "nan":
+            raise ValueError(
+                f"lazy=True builds windows padded with NaN (missing history), "
+                f"not padding={padding!r}; use padding='nan' or lazy=False."
+            )
+        n_padded = np.array(
+            [
+                min(
+                    rows.stop - rows.start,
+                    window_length - 1 - _n_history(h, window_length),
+                )
+                for (_, rows), h in zip(panel.groups(), histories, strict=True)
+            ],
+            dtype=np.int64,
+        )
+        lazy_rows = lazy_panel_windows(
+            values, panel.order, panel.groups(), window_length, histories
+        )
+        return lazy_rows, n_padded
+    in_order = values[panel.order]
     windows = np.empty((len(values), window_length, values.shape[1]), values.dtype)
     n_padded = np.empty(len(panel.ids), dtype=np.int64)
     for k, (_, rows) in enumerate(panel.groups()):
         history = histories[k]
-        n_history = 0 if history is None else min(len(history), window_length - 1)
+        n_history = _n_history(history, window_length)
         n_padded[k] = min(rows.stop - rows.start, window_length - 1 - n_history)
         # Each series' windows go straight to its rows in the caller's order.
         windows[panel.order[rows]] = sliding_windows(
             in_order[rows], window_length, padding=padding, history=history
         )
     return windows, n_padded
+
+
+def _n_history(history, window_length: int) -> int:
+    return 0 if history is None else min(len(history), window_length - 1)
 
 
 # auto_wrap_output_keys=None: the output is 3-D, which no DataFrame can hold,
@@ -238,6 +266,13 @@ class SlidingWindowTransformer(
         Whether ``transform`` continues from the observations seen in ``fit``
         when the pandas index of its input follows on from the fitted index.
         Numpy input has no index and is always padded.
+    lazy : bool, default=False
+        For a panel: return a :class:`~sklstm.LazyWindows`, which holds the
+        rows once and builds windows only when indexed, instead of a dense
+        array of ``n_rows * window_length * n_features`` values.
+        :class:`~sklstm.LSTMRegressor` reads it in batches, so fit and
+        predict memory stays bounded by a batch (``padding="nan"`` only).
+        A single series is always a zero-copy strided view.
 
     Attributes
     ----------
@@ -342,6 +377,7 @@ n_features_in_)
         "window_length": [Interval(Integral, 1, None, closed="left")],
         "padding": [StrOptions(set(_PADDINGS))],
         "use_fit_history": ["boolean"],
+        "lazy": ["boolean"],
     }
 
     # Every fitted attribute, declared once (see sklstm._state).
@@ -357,10 +393,13 @@ n_features_in_)
         Fitted("series_time_like_", "index_like", optional=True),
     )
 
-    def __init__(self, *, window_length=10, padding="nan", use_fit_history=True):
+    def __init__(
+        self, *, window_length=10, padding="nan", use_fit_history=True, lazy=False
+    ):
         self.window_length = window_length
         self.padding = padding
         self.use_fit_history = use_fit_history
+        self.lazy = lazy
 
     def _validate_series(self, X, *, reset):
         if not reset and getattr(X, "ndim", None) == 1 and self.n_features_in_ != 1:
@@ -506,12 +545,18 @@ n_features_in_)
                 self.series_time_like_,
             )
         windows, n_padded = panel_windows(
-            values, panel, self.window_length, padding=self.padding, histories=histories
+            values,
+            panel,
+            self.window_length,
+            padding=self.padding,
+            histories=histories,
+            lazy=self.lazy,
         )
         self.n_padded_windows_ = pd.Series(
             n_padded, index=panel.ids, name="n_padded_windows"
         )
-        windows.flags.writeable = False
+        if not self.lazy:
+            windows.flags.writeable = False
         return windows
 
     def _restore_fitted_state(self, state):

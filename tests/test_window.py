@@ -412,13 +412,16 @@ def test_invalid_params_raise_at_fit(params):
 
 
 def test_clone_keeps_params_and_drops_fit_state():
-    t = SlidingWindowTransformer(window_length=7, padding="edge", use_fit_history=False)
+    t = SlidingWindowTransformer(
+        window_length=7, padding="edge", use_fit_history=False, lazy=True
+    )
     t.fit(np.arange(10.0))
     c = clone(t)
     assert c.get_params() == {
         "window_length": 7,
         "padding": "edge",
         "use_fit_history": False,
+        "lazy": True,
     }
     assert not hasattr(c, "history_")
     with pytest.raises(NotFittedError):
