@@ -93,3 +93,35 @@ def test_grid_search_on_a_local_dask_cluster_matches_the_local_run(dask_client):
     )
     # The work really ran on the cluster's worker processes.
     assert len(dask_client.scheduler_info()["workers"]) == 2
+
+
+def noisy_panel(n=60):
+    rng = np.random.default_rng(1)
+    t = np.arange(n)
+    days = pd.date_range("2024-01-01", periods=n, freq="D")
+    frames = [
+        pd.Series(
+            level + np.sin(t / 4 + k) + 0.1 * rng.normal(size=n),
+            index=pd.MultiIndex.from_product([[f"s{k}"], days], names=["id", "day"]),
+            name="y",
+        )
+        for k, level in enumerate([0.0, 3.0, -2.0])
+    ]
+    return pd.concat(frames).sample(frac=1.0, random_state=0)  # rows in any order
+
+
+def test_grid_search_over_a_panel_on_a_local_dask_cluster(dask_client):
+    from sklstm import PanelTimeSeriesSplit
+
+    X, y = frame_supervised(noisy_panel())
+    search = small_search()
+    local = search.set_params(cv=PanelTimeSeriesSplit(3), n_jobs=1).fit(X, y)
+    with joblib.parallel_backend("dask"):
+        remote = small_search().set_params(cv=PanelTimeSeriesSplit(3), n_jobs=-1)
+        remote.fit(X, y)
+    assert remote.best_params_ == local.best_params_
+    assert_allclose(
+        remote.cv_results_["mean_test_score"],
+        local.cv_results_["mean_test_score"],
+        rtol=1e-6,
+    )
