@@ -24,13 +24,14 @@ from sklearn.utils.validation import check_is_fitted
 from . import _forecast_panel as panel
 from ._forecast_paths import (
     calibration_residuals,
-    check_future_covariates,
+    check_columns,
     forecast_paths,
     forecast_table,
     future_targets,
     quantile_frame,
     season_of,
     squeeze,
+    with_future_covariates,
 )
 from ._index import future_index, index_step
 from ._panel import is_panel
@@ -237,25 +238,7 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
             )
             self.target_name_ = columns[self._target_pos]
         else:
-            name = type(self).__name__
-            if series.ndim == 1 and self.n_features_in_ != 1:
-                raise ValueError(
-                    f"X is 1-D (one series), but {name} was fitted on "
-                    f"{self.n_features_in_} columns. Reshape your data to "
-                    f"(n_steps, {self.n_features_in_})."
-                )
-            if len(columns) != self.n_features_in_:
-                raise ValueError(
-                    f"X has {len(columns)} features, but {name} is expecting "
-                    f"{self.n_features_in_} features as input (the columns "
-                    f"seen in fit: target and covariates)."
-                )
-            names = getattr(self, "feature_names_in_", None)
-            if names is not None and series.kind == "frame" and list(names) != columns:
-                raise ValueError(
-                    f"X has columns {columns}, but the forecaster was fitted "
-                    f"with {list(names)}; pass the same columns in the same order."
-                )
+            check_columns(self, series)
         values = series.numeric_values(np.float64, min_rows=1, finite=True)
         order = [self._target_pos] + [
             i for i in range(values.shape[1]) if i != self._target_pos
@@ -331,7 +314,9 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
             return base
         return clone(base).set_params(seasonal_period=period)
 
-    def _fit_estimator(self, base, values, windows, targets, n_full, train, bounds=None):
+    def _fit_estimator(
+        self, base, values, windows, targets, n_full, train, bounds=None
+    ):
         """Calibrate (with ``conformal_fraction``), then fit on the ``train`` origins.
 
         ``train`` is a count of leading rows, or a mask; ``bounds`` delimit
@@ -442,8 +427,10 @@ default=None
             labelled by the level.
         """
         check_is_fitted(self, "estimator_")
-        if X is None and hasattr(self, "series_ids_") or is_panel(
-            getattr(X, "index", None)
+        if (
+            X is None
+            and hasattr(self, "series_ids_")
+            or is_panel(getattr(X, "index", None))
         ):
             return panel.forecast(self, X, future_covariates, coverage, quantiles)
         if X is None:
@@ -462,21 +449,7 @@ default=None
         window = sliding_windows(values, self.window_length, padding=self.padding)[-1:]
         extended = values
         if self.n_features_in_ > 1 and self.strategy == "recursive":
-            if future_covariates is None:
-                raise ValueError(
-                    "The recursive strategy needs the covariates of the future "
-                    "steps: pass future_covariates with shape (horizon, "
-                    f"{self.n_features_in_ - 1})."
-                )
-            future = check_future_covariates(
-                future_covariates,
-                horizon=self.horizon,
-                n_covariates=self.n_features_in_ - 1,
-                names=getattr(self, "feature_names_in_", None),
-                target_name=self.target_name_,
-            )
-            pad = np.column_stack([np.full(self.horizon, np.nan), future])
-            extended = np.vstack([values, pad])
+            extended = with_future_covariates(self, values, future_covariates)
         if like is not None:
             labels = future_index(end, step, self.horizon, like)
         else:

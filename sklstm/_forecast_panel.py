@@ -315,13 +315,13 @@ def score(fc, values, index, y, paths, sample_weight) -> float:
     paths = paths.reshape(len(paths), -1)[data.panel.order]
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight)[data.panel.order][scored]
-    return float(
-        r2_score(actual[scored], paths[scored], sample_weight=sample_weight)
-    )
+    return float(r2_score(actual[scored], paths[scored], sample_weight=sample_weight))
 
 
 def _future_times(ids, lasts, steps, horizon, like, name) -> pd.Index:
-    unknown = [series_id for series_id, step in zip(ids, steps) if step is None]
+    unknown = [
+        series_id for series_id, step in zip(ids, steps, strict=True) if step is None
+    ]
     if unknown:
         raise ValueError(
             f"Series {list(unknown[:5])} of {name} have too few dates to infer "
@@ -331,7 +331,7 @@ def _future_times(ids, lasts, steps, horizon, like, name) -> pd.Index:
         )
     pieces = [
         future_index(last, step, horizon, like)
-        for last, step in zip(lasts, steps)
+        for last, step in zip(lasts, steps, strict=True)
     ]
     return pieces[0].append(pieces[1:])
 
@@ -385,7 +385,9 @@ def forecast(fc, X, future_covariates, coverage, quantiles):
         ids, like = pd.Index(fc.series_ids_), fc._series_time_like
         steps = [_step_value(text, like) for text in fc._series_steps]
         nexts = _labels_from_codes(fc._series_next_time, like)
-        lasts = [n - s if s is not None else None for n, s in zip(nexts, steps)]
+        lasts = [
+            n - s if s is not None else None for n, s in zip(nexts, steps, strict=True)
+        ]
         # NaN rows stand for a fitted series shorter than the window.
         blocks = [w[~np.isnan(w).any(axis=1)] for w in fc.series_last_window_]
         names, where = [fc._series_id_name, like.name], "the fitted panel"
@@ -412,7 +414,7 @@ def forecast(fc, X, future_covariates, coverage, quantiles):
         futures = _future_covariates(fc, future_covariates, labels)
         blocks = [
             np.vstack([b, np.column_stack([np.full(horizon, np.nan), f])])
-            for b, f in zip(blocks, futures)
+            for b, f in zip(blocks, futures, strict=True)
         ]
     ends = np.cumsum([len(b) for b in blocks])
     paths = forecast_paths(
@@ -446,5 +448,5 @@ def check_restored(fc) -> None:
         steps = [_step_value(text, fc._series_time_like) for text in fc._series_steps]
     except ValueError as exc:
         raise ValueError(f"_series_steps holds a step that is none ({exc})") from None
-    if any((s is None) != (c == NO_TIME) for s, c in zip(steps, codes)):
+    if any((s is None) != (c == NO_TIME) for s, c in zip(steps, codes, strict=True)):
         raise ValueError("_series_steps and _series_next_time disagree")

@@ -142,15 +142,23 @@ def calibration_residuals(
             f"and {n_train.sum()} training origins; use a longer series or a "
             f"different fraction."
         )
-    train = np.concatenate([f + np.arange(n) for f, n in zip(first, n_train)])
+    train = np.concatenate(
+        [f + np.arange(n) for f, n in zip(first, n_train, strict=True)]
+    )
     rows = np.concatenate(
-        [f + np.arange(s, e) for f, s, e in zip(first, start, n_full)]
+        [f + np.arange(s, e) for f, s, e in zip(first, start, n_full, strict=True)]
     )
     steps_ahead = horizon if strategy == "direct" else 1
     model = clone(base).fit(windows[train], squeeze(targets[train, :steps_ahead]))
     ends = np.repeat(np.asarray(bounds)[1:], n_cal)
     paths = forecast_paths(
-        model, windows[rows], values, rows, horizon=horizon, strategy=strategy, ends=ends
+        model,
+        windows[rows],
+        values,
+        rows,
+        horizon=horizon,
+        strategy=strategy,
+        ends=ends,
     )
     return np.abs(targets[rows] - paths)
 
@@ -283,6 +291,47 @@ def check_future_covariates(
     if not np.isfinite(future).all():
         raise ValueError("future_covariates contains NaN or infinity.")
     return future
+
+
+def with_future_covariates(forecaster, values, future_covariates) -> np.ndarray:
+    """``values`` with ``horizon`` rows of known covariates (target NaN) after it."""
+    horizon, n_covariates = forecaster.horizon, forecaster.n_features_in_ - 1
+    if future_covariates is None:
+        raise ValueError(
+            "The recursive strategy needs the covariates of the future "
+            f"steps: pass future_covariates with shape (horizon, {n_covariates})."
+        )
+    future = check_future_covariates(
+        future_covariates,
+        horizon=horizon,
+        n_covariates=n_covariates,
+        names=getattr(forecaster, "feature_names_in_", None),
+        target_name=forecaster.target_name_,
+    )
+    return np.vstack([values, np.column_stack([np.full(horizon, np.nan), future])])
+
+
+def check_columns(forecaster, series) -> None:
+    """Refuse a series (``SeriesInput``) whose columns differ from the fitted ones."""
+    name, columns = type(forecaster).__name__, series.columns
+    n_features = forecaster.n_features_in_
+    if series.ndim == 1 and n_features != 1:
+        raise ValueError(
+            f"X is 1-D (one series), but {name} was fitted on {n_features} "
+            f"columns. Reshape your data to (n_steps, {n_features})."
+        )
+    if len(columns) != n_features:
+        raise ValueError(
+            f"X has {len(columns)} features, but {name} is expecting "
+            f"{n_features} features as input (the columns seen in fit: target "
+            f"and covariates)."
+        )
+    names = getattr(forecaster, "feature_names_in_", None)
+    if names is not None and series.kind == "frame" and list(names) != columns:
+        raise ValueError(
+            f"X has columns {columns}, but the forecaster was fitted "
+            f"with {list(names)}; pass the same columns in the same order."
+        )
 
 
 def conformal_half_width(residuals: np.ndarray | None, coverage) -> np.ndarray:
