@@ -99,9 +99,14 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
         Label of the target column; for an array, its position in
         ``[0, n_features_in_)`` (``target=-1`` gives ``n_features_in_ - 1``).
     last_window_ : ndarray of shape (n, n_features_in_)
-        The last ``window_length`` observations, target first.
+        The last ``window_length`` observations, target first (one series).
     calibration_residuals_ : ndarray of shape (n_calibration, horizon)
         Absolute calibration errors (only with ``conformal_fraction > 0``).
+    series_ids_ : ndarray of shape (n_series,)
+        Panel fit only: the series ids, sorted.
+    series_last_window_ : ndarray of shape (n_series, window_length, \
+n_features_in_)
+        Panel fit only: each series' last rows; NaN before a shorter one.
 
     See Also
     --------
@@ -131,6 +136,20 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
     ``X``, so pass the whole series to forecast after its end
     (``forecast(series)``). ``gap=h - 1`` keeps the test targets out of the
     training labels (see :func:`~sklstm.frame_supervised`).
+
+    **Many series (a panel).** ``X`` indexed by ``(series id, time)``
+    (rows in any order) fits ONE model on the windows of every series; no
+    window or target crosses a series. ``forecast()`` returns each series'
+    next values indexed by ``(series id, future time)``, each series on
+    its own step; the model never sees the id, so ``forecast(X)`` also
+    forecasts series unseen in ``fit`` from their own rows (a cold start:
+    a series of fewer than 3 dates takes the step the others share, or
+    ``freq``). ``predict`` continues each fitted series it follows on,
+    ``score`` pools R^2 over all series' origins (for
+    ``GridSearchCV(cv=PanelTimeSeriesSplit(...))``), and conformal
+    intervals use the last ``conformal_fraction`` of each series' origins,
+    their residuals pooled: one half width per step for every series.
+    See ``sklstm._forecast_panel``.
 
     Without ``y`` a scorer has nothing to compare with: sklearn then warns
     ``"Scoring failed"`` and records NaN. The default ``score(X)`` (used when
@@ -263,7 +282,8 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
         ----------
         X : pd.Series, pd.DataFrame or array-like of shape (n_steps,) or \
 (n_steps, n_features)
-            The series, oldest first; a DataFrame may carry covariates.
+            The series, oldest first; a DataFrame may carry covariates. A
+            pandas ``X`` indexed by ``(series id, time)`` is a panel.
         y : array-like of shape (n_steps,) or (n_steps, horizon), default=None
             The next ``horizon`` target values of every row of ``X``, as
             ``frame_supervised(series, horizon=horizon)`` returns them (see
@@ -403,12 +423,13 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : pd.Series, pd.DataFrame, array-like or None, default=None
-            Recent history (at least one row); None forecasts after the end
-            of the fitted series.
+            Recent history (at least one row; a panel: of every series to
+            forecast); None forecasts after the end of the fitted series.
         future_covariates : array-like of shape (horizon, n_features_in_ - 1), \
 default=None
             Known future values of the covariates; required for the recursive
-            strategy when the series has covariates.
+            strategy when the series has covariates. For a panel, a
+            DataFrame indexed by ``(series id, future time)``.
         coverage : float or None, default=None
             Also return split-conformal prediction intervals with this
             coverage (for example 0.9); needs ``conformal_fraction > 0``.
@@ -422,9 +443,9 @@ default=None
         forecast : pd.Series or pd.DataFrame
             Indexed by the future labels (timestamps inferred from the index
             frequency) or by ``0 .. horizon - 1`` after the end for numpy
-            input. A DataFrame with ``lower`` and ``upper`` columns when
-            ``coverage`` is given; with ``quantiles``, one column per level,
-            labelled by the level.
+            input; for a panel by ``(series id, future time)``. A DataFrame
+            with ``lower`` and ``upper`` columns when ``coverage`` is given;
+            with ``quantiles``, one column per level, labelled by the level.
         """
         check_is_fitted(self, "estimator_")
         if (

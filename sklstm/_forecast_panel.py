@@ -380,6 +380,26 @@ def forecast(fc, X, future_covariates, coverage, quantiles):
 
     ``X=None`` continues the fitted series; a panel ``X`` is forecast from
     its own rows (series unseen in ``fit`` included).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklearn.linear_model import LinearRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import FunctionTransformer
+    >>> from sklstm import SeriesForecaster
+    >>> days = pd.date_range("2024-01-01", periods=10, freq="D")
+    >>> index = pd.MultiIndex.from_product([["a", "b"], days], names=["id", "day"])
+    >>> panel = pd.Series(np.r_[np.arange(10.0), np.arange(5.0, 15.0)], index=index)
+    >>> flat = FunctionTransformer(lambda w: w.reshape(len(w), -1))
+    >>> fc = SeriesForecaster(make_pipeline(flat, LinearRegression()),
+    ...                       window_length=2, horizon=2, padding="edge")
+    >>> forecast = fc.fit(panel).forecast()
+    >>> forecast.round(6).tolist()
+    [10.0, 11.0, 15.0, 16.0]
+    >>> forecast.index[2], forecast.index.names
+    (('b', Timestamp('2024-01-11 00:00:00')), FrozenList(['id', 'day']))
     """
     if X is None:
         ids, like = pd.Index(fc.series_ids_), fc._series_time_like

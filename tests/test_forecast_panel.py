@@ -263,7 +263,8 @@ def test_grid_search_with_panel_time_series_split():
     )
     search.fit(panel)
     by_hand = [
-        linear_forecaster(horizon=2).set_params(window_length=2)
+        linear_forecaster(horizon=2)
+        .set_params(window_length=2)
         .fit(panel.iloc[train])
         .score(panel.iloc[test])
         for train, test in cv.split(panel)
