@@ -464,6 +464,8 @@ def check_restored(fc) -> None:
         raise ValueError("_series_next_time does not hold one code per series")
     if len(fc._series_steps) != n_series or fc._series_time_like is None:
         raise ValueError("_series_steps and _series_time_like do not fit the series")
+    if any(len(text) > 64 for text in fc._series_steps):
+        raise ValueError("_series_steps holds a string of over 64 characters")
     try:
         steps = [_step_value(text, fc._series_time_like) for text in fc._series_steps]
     except ValueError as exc:

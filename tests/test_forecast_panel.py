@@ -188,6 +188,23 @@ def test_recursive_forecast_reads_each_series_future_covariates():
         assert_allclose(forecast.loc[name].to_numpy(), expected, atol=1e-8)
 
 
+def test_recursive_paths_never_read_another_series_covariates():
+    panel = covariate_panel()
+    fc = SeriesForecaster(
+        FullWindowsLinear(), window_length=2, horizon=2, strategy="recursive",
+        target="sales",
+    ).fit(panel)  # fmt: skip
+    paths = pd.DataFrame(fc.predict(panel), index=panel.index)
+    for name in ["a", "b"]:
+        rows = panel.loc[name]
+        s, p = rows["sales"].to_numpy(), rows["price"].to_numpy()
+        inside = paths.loc[name].to_numpy()[1:-1]  # full windows, next price known
+        assert_allclose(inside[:, 1], s[1:-1] + p[1:-1] + p[2:], atol=1e-8)
+        # The last row's second step has no known price (the estimator reads
+        # NaN as 0 here), never the first price of the next series.
+        assert paths.loc[name].to_numpy()[-1, 1] == pytest.approx(s[-1] + p[-1])
+
+
 def _future_prices(panel, prices):
     rows = []
     for name, values in prices.items():
@@ -297,3 +314,25 @@ def test_save_and_load_a_panel_forecaster(kind, tmp_path):
         loaded.forecast(coverage=0.5), fc.forecast(coverage=0.5)
     )
     assert_allclose(loaded.predict(panel), fc.predict(panel))
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        (lambda s: s.update(series_last_window_=s["series_last_window_"][:1]),
+         "series_last_window_ is not of shape"),
+        (lambda s: s.update(_series_steps=s["_series_steps"][:1]),
+         "_series_steps and _series_time_like"),
+        (lambda s: s.update(_series_steps=np.array(["nonsense", "D"], dtype=object)),
+         "_series_steps holds a step"),
+        (lambda s: s.update(last_window_=np.ones((2, 1))), "not both"),
+        (lambda s: s.pop("_series_next_time"), "lacks"),
+    ],
+    ids=["window-shape", "steps-count", "bad-step", "both-states", "missing"],
+)  # fmt: skip
+def test_a_restored_panel_state_that_does_not_fit_is_refused(change, match):
+    fc = linear_forecaster().fit(linear_panel())
+    state = get_fitted_state(fc)
+    change(state)
+    with pytest.raises(ValueError, match=match):
+        clone(fc)._restore_fitted_state(state)
