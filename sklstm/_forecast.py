@@ -13,7 +13,6 @@ any sklearn scorer compare ``predict(X)`` with ``y``.
 
 from __future__ import annotations
 
-import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -22,15 +21,20 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from . import _forecast_panel as panel
 from ._forecast_paths import (
-    check_future_covariates,
-    conformal_half_width,
+    calibration_residuals,
+    check_columns,
     forecast_paths,
+    forecast_table,
     future_targets,
     quantile_frame,
     season_of,
+    squeeze,
+    with_future_covariates,
 )
 from ._index import future_index, index_step
+from ._panel import is_panel
 from ._series import read_series, target_position
 from ._state import Fitted, set_fitted_state
 from ._window import sliding_windows
@@ -95,9 +99,14 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
         Label of the target column; for an array, its position in
         ``[0, n_features_in_)`` (``target=-1`` gives ``n_features_in_ - 1``).
     last_window_ : ndarray of shape (n, n_features_in_)
-        The last ``window_length`` observations, target first.
+        The last ``window_length`` observations, target first (one series).
     calibration_residuals_ : ndarray of shape (n_calibration, horizon)
         Absolute calibration errors (only with ``conformal_fraction > 0``).
+    series_ids_ : ndarray of shape (n_series,)
+        Panel fit only: the series ids, sorted.
+    series_last_window_ : ndarray of shape (n_series, window_length, \
+n_features_in_)
+        Panel fit only: each series' last rows; NaN before a shorter one.
 
     See Also
     --------
@@ -127,6 +136,20 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
     ``X``, so pass the whole series to forecast after its end
     (``forecast(series)``). ``gap=h - 1`` keeps the test targets out of the
     training labels (see :func:`~sklstm.frame_supervised`).
+
+    **Many series (a panel).** ``X`` indexed by ``(series id, time)``
+    (rows in any order) fits ONE model on the windows of every series; no
+    window or target crosses a series. ``forecast()`` returns each series'
+    next values indexed by ``(series id, future time)``, each series on
+    its own step; the model never sees the id, so ``forecast(X)`` also
+    forecasts series unseen in ``fit`` from their own rows (a cold start:
+    a series of fewer than 3 dates takes the step the others share, or
+    ``freq``). ``predict`` continues each fitted series it follows on,
+    ``score`` pools R^2 over all series' origins (for
+    ``GridSearchCV(cv=PanelTimeSeriesSplit(...))``), and conformal
+    intervals use the last ``conformal_fraction`` of each series' origins,
+    their residuals pooled: one half width per step for every series.
+    See ``sklstm._forecast_panel``.
 
     Without ``y`` a scorer has nothing to compare with: sklearn then warns
     ``"Scoring failed"`` and records NaN. The default ``score(X)`` (used when
@@ -171,12 +194,19 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
         Fitted("n_features_in_", "int"),
         Fitted("feature_names_in_", "names", optional=True),
         Fitted("target_name_", "label"),
-        Fitted("last_window_", "array"),
+        Fitted("last_window_", "array", optional=True),  # not for a panel
         Fitted("calibration_residuals_", "array", optional=True),
         Fitted("_target_pos", "int"),
         Fitted("_index_like", "index_like"),
         Fitted("_index_step", "offset"),
         Fitted("_index_end", "label", optional=True),
+        # A panel fit only (see sklstm._forecast_panel).
+        Fitted("series_ids_", "labels", optional=True),
+        Fitted("series_last_window_", "array", optional=True),
+        Fitted("_series_next_time", "array", optional=True),
+        Fitted("_series_steps", "names", optional=True),
+        Fitted("_series_time_like", "index_like", optional=True),
+        Fitted("_series_id_name", "label", optional=True),
     )
 
     def _restore_fitted_state(self, state):
@@ -227,25 +257,7 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
             )
             self.target_name_ = columns[self._target_pos]
         else:
-            name = type(self).__name__
-            if series.ndim == 1 and self.n_features_in_ != 1:
-                raise ValueError(
-                    f"X is 1-D (one series), but {name} was fitted on "
-                    f"{self.n_features_in_} columns. Reshape your data to "
-                    f"(n_steps, {self.n_features_in_})."
-                )
-            if len(columns) != self.n_features_in_:
-                raise ValueError(
-                    f"X has {len(columns)} features, but {name} is expecting "
-                    f"{self.n_features_in_} features as input (the columns "
-                    f"seen in fit: target and covariates)."
-                )
-            names = getattr(self, "feature_names_in_", None)
-            if names is not None and series.kind == "frame" and list(names) != columns:
-                raise ValueError(
-                    f"X has columns {columns}, but the forecaster was fitted "
-                    f"with {list(names)}; pass the same columns in the same order."
-                )
+            check_columns(self, series)
         values = series.numeric_values(np.float64, min_rows=1, finite=True)
         order = [self._target_pos] + [
             i for i in range(values.shape[1]) if i != self._target_pos
@@ -270,7 +282,8 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
         ----------
         X : pd.Series, pd.DataFrame or array-like of shape (n_steps,) or \
 (n_steps, n_features)
-            The series, oldest first; a DataFrame may carry covariates.
+            The series, oldest first; a DataFrame may carry covariates. A
+            pandas ``X`` indexed by ``(series id, time)`` is a panel.
         y : array-like of shape (n_steps,) or (n_steps, horizon), default=None
             The next ``horizon`` target values of every row of ``X``, as
             ``frame_supervised(series, horizon=horizon)`` returns them (see
@@ -283,6 +296,11 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
             The fitted forecaster.
         """
         values, index = self._series_values(X, fitting=True)
+        for name in panel.PANEL_STATE:
+            self.__dict__.pop(name, None)
+        base = LSTMRegressorDefault() if self.estimator is None else self.estimator
+        if is_panel(index):
+            return panel.fit(self, values, index, y, base)
         targets = future_targets(values, index, y, self.horizon)
         self._index_like = None if index is None else index[:0]
         self._index_step = None
@@ -298,52 +316,52 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
                 f"with strategy={self.strategy!r}."
             )
         windows = sliding_windows(values, self.window_length, padding=self.padding)
-        base = LSTMRegressorDefault() if self.estimator is None else self.estimator
-        base = self._with_season(base)
-
-        if self.conformal_fraction > 0:
-            self.calibration_residuals_ = self._calibrate(
-                base, values, windows, targets, self._n_scored(values, y)
-            )
-        elif hasattr(self, "calibration_residuals_"):
-            del self.calibration_residuals_
-
-        self.estimator_ = clone(base).fit(
-            windows[:n_origins], _squeeze(targets[:n_origins, :steps_ahead])
+        base = self._with_season(base, self._index_step)
+        self._fit_estimator(
+            base, values, windows, targets, [self._n_scored(values, y)], n_origins
         )
         keep = min(len(values), self.window_length)
         self.last_window_ = values[len(values) - keep :].copy()
         return self
 
-    def _with_season(self, base):
+    def _with_season(self, base, step):
         """``base``, or a clone told the season when it has an unset parameter."""
         period = self.seasonal_period
         if period == "auto":
-            period = None if self._index_step is None else season_of(self._index_step)
+            period = None if step is None else season_of(step)
         params = base.get_params(deep=False)
         if period is None or params.get("seasonal_period", 0) is not None:
             return base
         return clone(base).set_params(seasonal_period=period)
 
-    def _calibrate(self, base, values, windows, targets, n_full):
-        # n_full: origins whose whole horizon is observed.
-        n_cal = math.ceil(self.conformal_fraction * n_full)
-        start = n_full - n_cal
-        # Training origins must not see calibration targets: their own
-        # targets end before the first calibration target.
-        steps_ahead = self.horizon if self.strategy == "direct" else 1
-        n_train = start - self.horizon + 1
-        if n_cal < 1 or n_train < 2:
-            raise ValueError(
-                f"conformal_fraction={self.conformal_fraction} leaves "
-                f"{max(n_cal, 0)} calibration and {max(n_train, 0)} training "
-                f"origins; use a longer series or a different fraction."
+    def _fit_estimator(
+        self, base, values, windows, targets, n_full, train, bounds=None
+    ):
+        """Calibrate (with ``conformal_fraction``), then fit on the ``train`` origins.
+
+        ``train`` is a count of leading rows, or a mask; ``bounds`` delimit
+        the series of a panel (see ``calibration_residuals``).
+        """
+        bounds = [0, len(values)] if bounds is None else bounds
+        if self.conformal_fraction > 0:
+            self.calibration_residuals_ = calibration_residuals(
+                base,
+                windows,
+                values,
+                targets,
+                n_full,
+                bounds,
+                fraction=self.conformal_fraction,
+                horizon=self.horizon,
+                strategy=self.strategy,
             )
-        model = clone(base).fit(
-            windows[:n_train], _squeeze(targets[:n_train, :steps_ahead])
+        else:
+            self.__dict__.pop("calibration_residuals_", None)
+        steps_ahead = self.horizon if self.strategy == "direct" else 1
+        rows = slice(train) if np.ndim(train) == 0 else train
+        self.estimator_ = clone(base).fit(
+            windows[rows], squeeze(targets[rows, :steps_ahead])
         )
-        paths = self._paths(model, windows[start:n_full], values, start)
-        return np.abs(targets[start:n_full] - paths)
 
     # ---------------------------------------------------------- predict
 
@@ -386,6 +404,8 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self, "estimator_")
         values, index = self._series_values(X, fitting=False)
+        if is_panel(index):
+            return panel.predict(self, values, index)
         if index is not None:
             index_step(index, strict=True, freq=self.freq)
         history = self.last_window_[1:] if self._continues(index) else None
@@ -403,12 +423,13 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : pd.Series, pd.DataFrame, array-like or None, default=None
-            Recent history (at least one row); None forecasts after the end
-            of the fitted series.
+            Recent history (at least one row; a panel: of every series to
+            forecast); None forecasts after the end of the fitted series.
         future_covariates : array-like of shape (horizon, n_features_in_ - 1), \
 default=None
             Known future values of the covariates; required for the recursive
-            strategy when the series has covariates.
+            strategy when the series has covariates. For a panel, a
+            DataFrame indexed by ``(series id, future time)``.
         coverage : float or None, default=None
             Also return split-conformal prediction intervals with this
             coverage (for example 0.9); needs ``conformal_fraction > 0``.
@@ -422,11 +443,17 @@ default=None
         forecast : pd.Series or pd.DataFrame
             Indexed by the future labels (timestamps inferred from the index
             frequency) or by ``0 .. horizon - 1`` after the end for numpy
-            input. A DataFrame with ``lower`` and ``upper`` columns when
-            ``coverage`` is given; with ``quantiles``, one column per level,
-            labelled by the level.
+            input; for a panel by ``(series id, future time)``. A DataFrame
+            with ``lower`` and ``upper`` columns when ``coverage`` is given;
+            with ``quantiles``, one column per level, labelled by the level.
         """
         check_is_fitted(self, "estimator_")
+        if (
+            X is None
+            and hasattr(self, "series_ids_")
+            or is_panel(getattr(X, "index", None))
+        ):
+            return panel.forecast(self, X, future_covariates, coverage, quantiles)
         if X is None:
             values, index = self.last_window_, None
             end, step, like = (
@@ -443,43 +470,16 @@ default=None
         window = sliding_windows(values, self.window_length, padding=self.padding)[-1:]
         extended = values
         if self.n_features_in_ > 1 and self.strategy == "recursive":
-            if future_covariates is None:
-                raise ValueError(
-                    "The recursive strategy needs the covariates of the future "
-                    "steps: pass future_covariates with shape (horizon, "
-                    f"{self.n_features_in_ - 1})."
-                )
-            future = check_future_covariates(
-                future_covariates,
-                horizon=self.horizon,
-                n_covariates=self.n_features_in_ - 1,
-                names=getattr(self, "feature_names_in_", None),
-                target_name=self.target_name_,
-            )
-            pad = np.column_stack([np.full(self.horizon, np.nan), future])
-            extended = np.vstack([values, pad])
+            extended = with_future_covariates(self, values, future_covariates)
         if like is not None:
             labels = future_index(end, step, self.horizon, like)
         else:
             labels = pd.RangeIndex(self.horizon)
         if quantiles is not None:
             return quantile_frame(self, window, labels, quantiles, coverage)
-        path = self._paths(self.estimator_, window, extended, len(values) - 1)[0]
-        name = self.target_name_ if isinstance(self.target_name_, str) else None
-        result = pd.Series(path, index=labels, name=name)
-        if coverage is None:
-            return result
-        half_width = conformal_half_width(
-            getattr(self, "calibration_residuals_", None), coverage
-        )
-        return pd.DataFrame(
-            {
-                name or "forecast": path,
-                "lower": path - half_width,
-                "upper": path + half_width,
-            },
-            index=labels,
-        )
+        path = self._paths(self.estimator_, window, extended, len(values) - 1)
+        residuals = getattr(self, "calibration_residuals_", None)
+        return forecast_table(path, labels, self.target_name_, residuals, coverage)
 
     def score(self, X, y=None, sample_weight=None):
         """R^2 of the forecasts made at each row of ``X`` against what followed.
@@ -510,6 +510,8 @@ default=None
         paths = self.predict(X)
         paths = paths.reshape(len(paths), -1)
         values, index = self._series_values(X, fitting=False)
+        if is_panel(index):
+            return panel.score(self, values, index, y, paths, sample_weight)
         actual = future_targets(values, index, y, self.horizon)
         n_full = self._n_scored(values, y)
         if n_full < 2:
@@ -538,7 +540,13 @@ def _check_restored(est: SeriesForecaster) -> None:
     n_features = est.n_features_in_
     if not 0 <= est._target_pos < n_features:
         raise ValueError(f"_target_pos is outside [0, {n_features})")
-    window = est.last_window_
+    if hasattr(est, "series_ids_") == hasattr(est, "last_window_"):
+        raise ValueError("a forecaster holds last_window_ or series_ids_, not both")
+    if hasattr(est, "series_ids_"):
+        panel.check_restored(est)
+        window = np.ones((1, n_features))
+    else:
+        window = est.last_window_
     if (
         window.dtype.kind != "f"
         or window.ndim != 2
@@ -566,10 +574,6 @@ def _check_restored(est: SeriesForecaster) -> None:
             f"estimator_ has {outputs} outputs; strategy={est.strategy!r} "
             f"with horizon={est.horizon} needs {expected}"
         )
-
-
-def _squeeze(targets):
-    return targets[:, 0] if targets.shape[1] == 1 else targets
 
 
 def LSTMRegressorDefault():

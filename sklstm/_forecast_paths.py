@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 from sklearn.exceptions import DataConversionWarning
 
 from ._series import future_values
@@ -69,17 +70,20 @@ def forecast_paths(
     model,
     windows: np.ndarray,
     values: np.ndarray,
-    first_origin: int,
+    first_origin,
     *,
     horizon: int,
     strategy: str,
+    ends=None,
 ) -> np.ndarray:
     """Forecast paths (n, horizon) of ``model`` for consecutive origins.
 
     ``windows[i]`` ends at row ``first_origin + i`` of ``values`` (target in
-    column 0, covariates after it). The recursive strategy appends each
-    predicted step to the window, with the covariates known at that step
-    (NaN beyond ``values``).
+    column 0, covariates after it); ``first_origin`` may instead be an array
+    of each window's row (the rows of many series stacked). The recursive
+    strategy appends each predicted step to the window, with the covariates
+    known at that step: NaN from row ``ends[i]`` on (default: beyond
+    ``values``), so that no path reads the covariates of another series.
     """
     if strategy == "direct":
         return np.asarray(model.predict(windows), dtype=np.float64).reshape(
@@ -87,7 +91,11 @@ def forecast_paths(
         )
     paths = np.empty((len(windows), horizon))
     current = np.array(windows, dtype=np.float64)
-    origins = first_origin + np.arange(len(windows))
+    if np.ndim(first_origin) == 0:
+        origins = first_origin + np.arange(len(windows))
+    else:
+        origins = np.asarray(first_origin)
+    ends = len(values) if ends is None else np.asarray(ends)
     for k in range(horizon):
         step = np.asarray(model.predict(current), dtype=np.float64).reshape(-1)
         paths[:, k] = step
@@ -97,17 +105,92 @@ def forecast_paths(
         new_row[:, 0] = step
         if values.shape[1] > 1:
             future = origins + k + 1
-            known = future < len(values)
+            known = future < ends
             new_row[:, 1:] = np.nan
             new_row[known, 1:] = values[future[known], 1:]
         current = np.concatenate([current[:, 1:], new_row[:, None, :]], axis=1)
     return paths
 
 
+def squeeze(targets: np.ndarray) -> np.ndarray:
+    """(n, 1) targets as (n,), as a one-output regressor expects them."""
+    return targets[:, 0] if targets.shape[1] == 1 else targets
+
+
+def calibration_residuals(
+    base, windows, values, targets, n_full, bounds, *, fraction, horizon, strategy
+) -> np.ndarray:
+    """Absolute split-conformal errors (n_calibration, horizon), pooled over series.
+
+    The rows of each series ``k`` are ``bounds[k]:bounds[k + 1]`` (one
+    series: ``[0, n]``), of which the first ``n_full[k]`` have their whole
+    horizon observed; the last ``fraction`` of those calibrate. A clone of
+    ``base`` is fitted on each series' earlier origins whose targets end
+    before that series' first calibration target, and its errors on the
+    calibration origins of every series are stacked.
+    """
+    first = np.asarray(bounds)[:-1]
+    n_full = np.maximum(np.asarray(n_full), 0)
+    n_cal = np.array([math.ceil(fraction * n) for n in n_full], dtype=np.int64)
+    start = n_full - n_cal
+    # Training origins must not see calibration targets: their own
+    # targets end before the first calibration target of their series.
+    n_train = np.maximum(start - horizon + 1, 0)
+    if n_cal.sum() < 1 or n_train.sum() < 2:
+        raise ValueError(
+            f"conformal_fraction={fraction} leaves {n_cal.sum()} calibration "
+            f"and {n_train.sum()} training origins; use a longer series or a "
+            f"different fraction."
+        )
+    train = np.concatenate(
+        [f + np.arange(n) for f, n in zip(first, n_train, strict=True)]
+    )
+    rows = np.concatenate(
+        [f + np.arange(s, e) for f, s, e in zip(first, start, n_full, strict=True)]
+    )
+    steps_ahead = horizon if strategy == "direct" else 1
+    model = clone(base).fit(windows[train], squeeze(targets[train, :steps_ahead]))
+    ends = np.repeat(np.asarray(bounds)[1:], n_cal)
+    paths = forecast_paths(
+        model,
+        windows[rows],
+        values,
+        rows,
+        horizon=horizon,
+        strategy=strategy,
+        ends=ends,
+    )
+    return np.abs(targets[rows] - paths)
+
+
+def forecast_table(paths, labels, target_name, residuals, coverage):
+    """Forecast paths as a Series by ``labels``, with intervals for ``coverage``.
+
+    ``paths`` is (n_windows, horizon), flattened in ``labels`` order; with
+    ``coverage``, a DataFrame of the point forecast, ``lower`` and ``upper``
+    (the half width of each step from ``residuals``, the same for every
+    window).
+    """
+    path = np.asarray(paths).ravel()
+    name = target_name if isinstance(target_name, str) else None
+    result = pd.Series(path, index=labels, name=name)
+    if coverage is None:
+        return result
+    half_width = np.tile(conformal_half_width(residuals, coverage), len(paths))
+    return pd.DataFrame(
+        {
+            name or "forecast": path,
+            "lower": path - half_width,
+            "upper": path + half_width,
+        },
+        index=labels,
+    )
+
+
 def quantile_frame(
-    forecaster, window: np.ndarray, labels, quantiles, coverage
+    forecaster, windows: np.ndarray, labels, quantiles, coverage
 ) -> pd.DataFrame:
-    """Quantile forecasts (horizon rows, one column per level) from one window.
+    """Quantile forecasts (horizon rows per window, one column per level).
 
     ``quantiles`` is True (every level the forecaster's ``estimator_`` was
     fitted with) or a sequence of those levels; ``coverage`` must be None.
@@ -159,8 +242,9 @@ def quantile_frame(
             f"quantiles={quantiles!r}: the estimator was fitted with "
             f"quantiles={fitted}; pass True or some of those levels."
         )
-    values = np.asarray(model.predict_quantiles(window), dtype=np.float64)
-    values = values.reshape(horizon, len(fitted))[:, [fitted.index(q) for q in levels]]
+    values = np.asarray(model.predict_quantiles(windows), dtype=np.float64)
+    values = values.reshape(len(windows) * horizon, len(fitted))
+    values = values[:, [fitted.index(q) for q in levels]]
     return pd.DataFrame(values, index=labels, columns=list(levels))
 
 
@@ -207,6 +291,47 @@ def check_future_covariates(
     if not np.isfinite(future).all():
         raise ValueError("future_covariates contains NaN or infinity.")
     return future
+
+
+def with_future_covariates(forecaster, values, future_covariates) -> np.ndarray:
+    """``values`` with ``horizon`` rows of known covariates (target NaN) after it."""
+    horizon, n_covariates = forecaster.horizon, forecaster.n_features_in_ - 1
+    if future_covariates is None:
+        raise ValueError(
+            "The recursive strategy needs the covariates of the future "
+            f"steps: pass future_covariates with shape (horizon, {n_covariates})."
+        )
+    future = check_future_covariates(
+        future_covariates,
+        horizon=horizon,
+        n_covariates=n_covariates,
+        names=getattr(forecaster, "feature_names_in_", None),
+        target_name=forecaster.target_name_,
+    )
+    return np.vstack([values, np.column_stack([np.full(horizon, np.nan), future])])
+
+
+def check_columns(forecaster, series) -> None:
+    """Refuse a series (``SeriesInput``) whose columns differ from the fitted ones."""
+    name, columns = type(forecaster).__name__, series.columns
+    n_features = forecaster.n_features_in_
+    if series.ndim == 1 and n_features != 1:
+        raise ValueError(
+            f"X is 1-D (one series), but {name} was fitted on {n_features} "
+            f"columns. Reshape your data to (n_steps, {n_features})."
+        )
+    if len(columns) != n_features:
+        raise ValueError(
+            f"X has {len(columns)} features, but {name} is expecting "
+            f"{n_features} features as input (the columns seen in fit: target "
+            f"and covariates)."
+        )
+    names = getattr(forecaster, "feature_names_in_", None)
+    if names is not None and series.kind == "frame" and list(names) != columns:
+        raise ValueError(
+            f"X has columns {columns}, but the forecaster was fitted "
+            f"with {list(names)}; pass the same columns in the same order."
+        )
 
 
 def conformal_half_width(residuals: np.ndarray | None, coverage) -> np.ndarray:

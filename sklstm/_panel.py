@@ -116,14 +116,17 @@ class Panel:
         for k, series_id in enumerate(self.ids):
             yield series_id, slice(int(self.bounds[k]), int(self.bounds[k + 1]))
 
-    def next_codes(self) -> np.ndarray:
+    def next_codes(self, steps: list | None = None) -> np.ndarray:
         """Each series' last time label plus its step, as :func:`time_codes`.
 
         ``NO_TIME`` where the series has no step or the time level no codes.
+        ``steps`` replaces :attr:`steps` (the forecaster's, found with its
+        ``freq``).
         """
+        steps = self.steps if steps is None else steps
         codes = np.full(len(self.ids), NO_TIME, dtype=np.int64)
         for k, (_, rows) in enumerate(self.groups()):
-            step = self.steps[k]
+            step = steps[k]
             if step is not None:
                 following = time_codes(self.times[rows][-1:] + step)
                 if following is not None:

@@ -135,6 +135,17 @@ def panel(ids, times):
 
 
 DAYS = list(pd.date_range("2024-01-01", periods=6, freq="D"))
+SALES_PRICE = pd.DataFrame(
+    {"sales": np.arange(12.0), "price": np.ones(12)},
+    index=pd.MultiIndex.from_product([["a", "b"], DAYS], names=["store", "date"]),
+)
+NEXT_DAYS = pd.date_range("2024-01-07", periods=2, freq="D")
+
+
+def panel_forecaster(data=SALES_PRICE, **params):
+    """A SeriesForecaster fitted on a two-series daily panel (sales, price)."""
+    params = {"window_length": 2, "horizon": 2, "target": "sales", **params}
+    return SeriesForecaster(small_lstm(), **params).fit(data)
 
 
 # (id, callable taking the inputs, inputs, exception, message regex)
@@ -360,6 +371,37 @@ CASES = [
      (pd.Series([1.0, 2.0, 3.0],
                 index=pd.to_datetime(["2024-01-02", "2024-01-01", "2024-01-01"])),),
      ValueError, r"not sorted in time order.*index it by \(series id, time\)"),
+    ("forecaster-panel-too-short", lambda X: SeriesForecaster(small_lstm(), horizon=2).fit(X),
+     (panel(["a", "b"], [0, 0]),), ValueError,
+     r"2 rows in 2 series \(longest 1\), leaving 0 training origins for horizon=2"),
+    ("forecaster-panel-gap", lambda X: SeriesForecaster(small_lstm()).fit(X),
+     (panel(["a"] * 3 + ["b"] * 3, [0, 1, 2, 0, 1, 3]),), ValueError,
+     r"Series \['b'\] of X are not regular.*uneven steps"),
+    ("forecaster-panel-string-times", lambda X: SeriesForecaster(small_lstm()).fit(X),
+     (panel(["a"] * 3, ["x", "y", "z"]),), TypeError,
+     r"index of X\.loc\['a'\] is a Index; use a DatetimeIndex"),
+    ("forecaster-panel-unknown-frequency",
+     lambda X: SeriesForecaster(small_lstm(), window_length=2).fit(X).forecast(),
+     (panel(["a", "a", "b", "b"], DAYS[:2] * 2),), ValueError,
+     r"Series \['a', 'b'\] of the fitted panel have too few dates.*pass freq="),
+    ("forecaster-cold-start-off-the-fitted-step",
+     lambda X: panel_forecaster(SALES_PRICE["sales"], target=None).forecast(X),
+     (panel(["new", "new"], [DAYS[0], DAYS[3]]),), ValueError,
+     r"Series \['new'\] of X have too few dates.*freq=\.\.\. to SeriesForecaster"),
+    ("forecaster-panel-score-too-short", lambda X: panel_forecaster().score(X),
+     (SALES_PRICE.iloc[[0, 1, 6, 7]],), ValueError,
+     r"at least 2 rows whose horizon is observed; the panel X has 4 rows in 2 series"),
+    ("forecaster-panel-future-covariates-missing-series",
+     lambda future: panel_forecaster(strategy="recursive").forecast(
+         future_covariates=future),
+     (pd.DataFrame({"price": [1.0, 1.0]},
+                   index=pd.MultiIndex.from_product([["a"], NEXT_DAYS])),),
+     ValueError, r"future_covariates lacks rows of series \['b'\].*\(series id, future time\)"),
+    ("forecaster-panel-future-covariates-not-a-panel",
+     lambda future: panel_forecaster(strategy="recursive").forecast(
+         future_covariates=future),
+     (np.ones((2, 1)),), ValueError,
+     r"pass future_covariates as a DataFrame.*indexed by \(series id, future time\)"),
     # -- LSTMClassifier -----------------------------------------------------------
     ("classifier-one-class", fit_classifier(),
      (X3, np.full(12, "a")), ValueError, r"y has 1 class \(\['a'\]\).*at least two"),

@@ -77,3 +77,23 @@ def test_ucr_classification_beats_chance(tmp_path):
     assert sum(int(a) + int(b) for a, b in matrix) == 1029
     assert png.stat().st_size > 10_000
     assert "Warning" not in err
+
+
+def test_panel_forecast_forecasts_every_series(tmp_path):
+    png = tmp_path / "panel.png"
+    out, err = run_example("panel_forecast.py", str(png), "--quick")
+    assert "panel: 748 rows, 4 series of 187 quarters" in out
+    table = re.findall(r"^(\w+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", out, re.M)
+    assert [row[0] for row in table] == [
+        "consumption", "income", "production", "unemployment"
+    ]  # fmt: skip
+    rows = re.findall(
+        r"^(\w+)?\s+(2016Q4|2017Q[1-3])\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)$",
+        out,
+        re.M,
+    )
+    assert len(rows) == 4 * 4  # every series, the next 4 quarters
+    for *_, point, lower, upper in rows:
+        assert float(lower) < float(point) < float(upper)
+    assert png.stat().st_size > 10_000
+    assert "Warning" not in err
