@@ -14,8 +14,9 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseSequenceModel, _check_vectors
+from ._base import BaseSequenceModel
 from ._docs import fill_training_docs
+from ._linear_path import check_timesteps
 from ._scaling import (
     check_target_magnitude,
     input_scaling,
@@ -24,11 +25,17 @@ from ._scaling import (
 )
 from ._state import Fitted
 from ._targets import (
-    check_reference_steps,
+    check_restored_targets,
     resolve_target_mode,
     seasonal_reference_steps,
 )
 from ._validation import check_sequences, scan_sequences
+from ._window_scaling import (
+    check_window_scale_floor,
+    fit_window_scaling,
+    input_reference,
+    scale_targets,
+)
 
 
 @fill_training_docs(
@@ -110,6 +117,14 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         from the last value (which stands in where that step is padding).
         The inputs stay relative to the last value. Shorter windows warn and
         keep the last value. None: the last value for every output.
+    window_scaling : {"mean"} or None, default=None
+        ``"mean"`` (DeepAR's scaling, GluonTS' ``MeanScaler``): divide each
+        window's ``target_feature`` steps (covariates keep their units) and
+        its learned target by the window's mean absolute observed value
+        (floored, see ``sklstm._window_scaling``) before the standardisation,
+        and multiply predictions back; for one global model over series of
+        different scale. In ``"delta"`` mode the relative windows and the
+        change are divided. None: no per-window scaling.
     scale : bool, default=True
         Standardise inputs (per feature) and targets (per output) with
         statistics of the training data.
@@ -225,6 +240,7 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         "loss": [StrOptions({"mse", "mae", "huber"})],
         "linear_path": ["boolean"],
         "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
+        "window_scaling": [StrOptions({"mean"}), None],
         "input_lags": [
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
@@ -239,6 +255,7 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         "linear_path",
         "seasonal_period",
         "input_lags",
+        "window_scaling",
     )
 
     _fitted_state = BaseSequenceModel._fitted_state + (
@@ -257,6 +274,7 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         Fitted("_scaled_input_min", "array", optional=True),
         Fitted("_scaled_input_max", "array", optional=True),
         Fitted("_reference_steps", "array", optional=True),
+        Fitted("_window_scale_floor", "array_or_none", optional=True),
     )
 
     def __init__(
@@ -273,6 +291,7 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         target_feature=0,
         linear_path=True,
         seasonal_period=None,
+        window_scaling=None,
         scale=True,
         min_observed_steps=1,
         loss="mse",
@@ -308,6 +327,7 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         self.target_feature = target_feature
         self.linear_path = linear_path
         self.seasonal_period = seasonal_period
+        self.window_scaling = window_scaling
         self.scale = scale
         self.min_observed_steps = min_observed_steps
         self.loss = loss
@@ -391,7 +411,7 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
                 f"fitted with {self.n_outputs_}; refit without warm_start."
             )
         if continuing:
-            self._check_timesteps(X3)
+            check_timesteps(self, X3)
         else:
             self._y_is_1d = y_is_1d
             self.n_outputs_ = y2.shape[1]
@@ -401,6 +421,9 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
             )
             self._relative_inputs = self.target_mode_ == "delta"
             self._linear_inputs = X3.shape[1] * X3.shape[2] if self.linear_path else 0
+            self._window_scale_floor = fit_window_scaling(
+                self.window_scaling, X3, used, self.target_feature
+            )
         target = y2
         if not continuing:
             self.__dict__.pop("_reference_steps", None)
@@ -413,6 +436,7 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
             target = y2 - target_reference(
                 X3, self.target_feature, getattr(self, "_reference_steps", None)
             )
+        target = scale_targets(target, X3, self._input_reference())
         if continuing:
             check_target_magnitude(target)
         else:
@@ -433,7 +457,11 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
             )
 
     def _input_reference(self):
-        return self.target_feature if getattr(self, "_relative_inputs", False) else None
+        relative = getattr(self, "_relative_inputs", False)
+        floor = getattr(self, "_window_scale_floor", None)
+        return input_reference(
+            self.target_feature if relative else None, floor, self.target_feature
+        )
 
     def _input_scaling(self, X3, stats):
         reference = self._input_reference()
@@ -457,17 +485,6 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         finally:
             self.__dict__.pop("_linear_init", None)
 
-    def _check_timesteps(self, X3):
-        if getattr(self, "_linear_inputs", 0) and X3.shape[1] != self.n_timesteps_in_:
-            raise ValueError(
-                f"X has {X3.shape[1]} timesteps, but this LSTMRegressor was "
-                f"fitted on {self.n_timesteps_in_} and its linear path "
-                f"(linear_path=True) reads exactly that many. Pass windows of "
-                f"{self.n_timesteps_in_} steps (pad shorter histories with "
-                f"leading NaN), or refit with linear_path=False to accept any "
-                f"length."
-            )
-
     def _make_predictor(self):
         from ._predictor import Predictor
 
@@ -475,20 +492,8 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
 
     def _check_restored(self):
         super()._check_restored()
-        if self.target_mode_ not in ("level", "delta"):
-            raise ValueError(f"target_mode_ is {self.target_mode_!r}")
-        names = ("y_mean_", "y_scale_", "_scaled_target_min", "_scaled_target_max")
-        _check_vectors(self, names, self.n_outputs_)
-        if hasattr(self, "_scaled_input_min"):
-            n_features = self.n_features_in_ if self._n_input_dims == 3 else 1
-            _check_vectors(self, ("_scaled_input_min", "_scaled_input_max"), n_features)
-        check_reference_steps(
-            getattr(self, "_reference_steps", None),
-            self.n_outputs_,
-            getattr(self, "n_timesteps_in_", None),
-        )
-        if getattr(self, "_linear_inputs", 0) and not hasattr(self, "n_timesteps_in_"):
-            raise ValueError("_linear_inputs is set but n_timesteps_in_ is missing")
+        check_restored_targets(self)
+        check_window_scale_floor(getattr(self, "_window_scale_floor", None))
 
     # -------------------------------------------------------------- predict
 
@@ -516,7 +521,7 @@ class LSTMRegressor(RegressorMixin, BaseSequenceModel):
         if not hasattr(self, "net_"):
             check_is_fitted(self, "net_")  # raises sklearn's NotFittedError
         X3 = check_sequences(self, X, reset=False)
-        self._check_timesteps(X3)
+        check_timesteps(self, X3)
         predictor = self._predictor
         scaled = predictor.forward(X3, n_threads=self.n_threads)
         pred, in_range = predictor.unscale(scaled, X3)
