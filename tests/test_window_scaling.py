@@ -29,8 +29,8 @@ def _two_scale_panel():
     ]
     parts = [frame_windows(s, window_length=WINDOW) for s in series]
     cuts = [int(0.8 * len(X)) for X, _ in parts]
-    X = np.concatenate([X[:c] for (X, _), c in zip(parts, cuts)])
-    y = np.concatenate([y[:c] for (_, y), c in zip(parts, cuts)])
+    X = np.concatenate([X[:c] for (X, _), c in zip(parts, cuts, strict=True)])
+    y = np.concatenate([y[:c] for (_, y), c in zip(parts, cuts, strict=True)])
     return series, parts, cuts, X, y
 
 
@@ -44,7 +44,7 @@ def _relative_mse(model, series, parts, cuts):
     """Held-out MSE of each series divided by that series' variance."""
     return [
         float(np.mean((model.predict(X[c:]) - y[c:]) ** 2) / np.var(s))
-        for s, (X, y), c in zip(series, parts, cuts)
+        for s, (X, y), c in zip(series, parts, cuts, strict=True)
     ]
 
 
