@@ -180,7 +180,7 @@ def ridge():
 def lstm(seed: int, overrides: dict, **params):
     from sklstm import LSTMRegressor
 
-    return LSTMRegressor(**{**params, **overrides, "random_state": seed})
+    return LSTMRegressor(**{**overrides, **params, "random_state": seed})
 
 
 def panel_mase(panel: Panel, forecasts: list[np.ndarray]) -> float:
@@ -226,21 +226,37 @@ def evaluate_panel(panel: Panel, *, seeds, overrides, quick, log, jobs=1) -> dic
         "Ridge per series",
         lambda: [panel_mase(panel, per_series_forecasts(panel, ridge, jobs))],
     )
-    runs = {
-        "sklstm per series": lambda s: per_series_forecasts(
-            panel, lambda: lstm(s, overrides), jobs
-        ),
-        "global sklstm, no window scaling": lambda s: global_forecasts(
-            panel, lstm(s, overrides), one_hot=False
-        ),
-        "global sklstm": lambda s: global_forecasts(
-            panel, lstm(s, overrides, window_scaling="mean"), one_hot=False
-        ),
-    }
-    if len(panel.series) <= ONE_HOT_MAX_SERIES:
-        runs["global sklstm + id"] = lambda s: global_forecasts(
-            panel, lstm(s, overrides, window_scaling="mean"), one_hot=True
-        )
-    for name, run in runs.items():
-        timed(name, lambda r=run: [panel_mase(panel, r(seed)) for seed in seeds])
+    for seed_runs in (_per_series_run, _global_run):
+        seed_runs(panel, seeds, overrides, jobs, timed)
     return results
+
+
+def _per_series_run(panel, seeds, overrides, jobs, timed):
+    def run(seed):
+        return per_series_forecasts(panel, lambda: lstm(seed, overrides), jobs)
+
+    timed("sklstm per series", lambda: [panel_mase(panel, run(s)) for s in seeds])
+
+
+def _global_run(panel, seeds, overrides, jobs, timed):
+    """The global rows; "+ id" keeps the target mode the plain model resolved
+    ("auto" reads several features per step as levels)."""
+    modes = []
+
+    def run(seed, one_hot=False, **params):
+        model = lstm(seed, overrides, **params)
+        forecasts = global_forecasts(panel, model, one_hot=one_hot)
+        modes.append(model.target_mode_)
+        return panel_mase(panel, forecasts)
+
+    timed("global sklstm, no window scaling", lambda: [run(s) for s in seeds])
+    timed("global sklstm", lambda: [run(s, window_scaling="mean") for s in seeds])
+    if len(panel.series) <= ONE_HOT_MAX_SERIES:
+        mode = overrides.get("target_mode", modes[-1])
+        timed(
+            "global sklstm + id",
+            lambda: [
+                run(s, one_hot=True, window_scaling="mean", target_mode=mode)
+                for s in seeds
+            ],
+        )
