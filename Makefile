@@ -57,7 +57,7 @@ bench-accuracy: $(BENCH_STAMP)
 	$(PY) -m benchmarks.accuracy $(ARGS)
 
 # One global sklstm model against per-series models on panels (README "Panels");
-# make bench-panel ARGS="--quick" (20 series, 5 epochs) or ARGS="--jobs 2"
+# make bench-panel ARGS="--quick" (20 series, 5 epochs) or ARGS="--n-series 200"
 .PHONY: bench-panel
 bench-panel: $(BENCH_STAMP)
 	$(PY) -m benchmarks.accuracy --panel $(ARGS)

@@ -65,5 +65,6 @@ def test_table_gives_ratios_to_the_best_classical_model():
 
 def test_panel_flag_defaults():
     args = cli.parse_args(["--panel"])
-    assert args.seeds == 1 and args.output.name == "panel.md"
-    assert cli.parse_args([]).output.name == "accuracy.md"
+    assert args.seeds == 1 and args.jobs == 2 and args.output.name == "panel.md"
+    single = cli.parse_args([])
+    assert single.output.name == "accuracy.md" and single.jobs == 1

@@ -65,18 +65,20 @@ def parse_args(argv=None):
         action="store_true",
         help="panel mode (make bench-panel): one global sklstm model against "
         "per-series ETS, SARIMA, Ridge and sklstm on a generated panel and "
-        "uschange (benchmarks/accuracy/panel.py); --quick: 20 series",
+        "uschange (benchmarks/accuracy/panel.py)",
     )
     parser.add_argument(
         "--n-series",
         type=int,
-        help="series of the generated panel (--panel; default 200)",
+        help="series of the generated panel (--panel; default 100, 20 with --quick)",
     )
     parser.add_argument(
         "--seeds", type=int, help="sklstm seeds (default 3; 1 with --panel)"
     )
     parser.add_argument(
-        "--jobs", type=int, default=1, help="series evaluated in parallel (joblib)"
+        "--jobs",
+        type=int,
+        help="series evaluated in parallel (joblib; default 1, 2 with --panel)",
     )
     parser.add_argument(
         "--set",
@@ -97,6 +99,7 @@ def parse_args(argv=None):
     args.output = args.output or RESULTS / ("panel.md" if args.panel else "accuracy.md")
     args.specs = _select(parser, args, DEVELOPMENT, HOLDOUT)
     args.seeds = args.seeds or (1 if args.quick or args.panel else 3)
+    args.jobs = args.jobs or (2 if args.panel else 1)
     if args.seeds < 1 or args.jobs < 1 or (args.n_series or 1) < 1:
         parser.error("--seeds, --jobs and --n-series must be >= 1")
     overrides = {"max_epochs": QUICK_EPOCHS} if args.quick else {}
