@@ -56,6 +56,12 @@ $(BENCH_STAMP): $(STAMP)
 bench-accuracy: $(BENCH_STAMP)
 	$(PY) -m benchmarks.accuracy $(ARGS)
 
+# One global sklstm model against per-series models on panels (README "Panels");
+# make bench-panel ARGS="--quick" (20 series, 5 epochs) or ARGS="--n-series 200"
+.PHONY: bench-panel
+bench-panel: $(BENCH_STAMP)
+	$(PY) -m benchmarks.accuracy --panel $(ARGS)
+
 # Accuracy, not time: LSTMClassifier against 1-NN baselines on vendored UCR/UEA
 # datasets (benchmarks/classification/README.md).
 bench-classification: $(STAMP)

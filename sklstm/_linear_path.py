@@ -252,3 +252,19 @@ def _first_best(errors: np.ndarray) -> np.ndarray:
         best[better] = error[better]
         alpha[better] = a
     return alpha
+
+
+def check_timesteps(est, X3: np.ndarray) -> None:
+    """Refuse windows of another length than ``est``'s linear path reads.
+
+    Models fitted with ``linear_path=False`` accept any length.
+    """
+    if getattr(est, "_linear_inputs", 0) and X3.shape[1] != est.n_timesteps_in_:
+        raise ValueError(
+            f"X has {X3.shape[1]} timesteps, but this LSTMRegressor was "
+            f"fitted on {est.n_timesteps_in_} and its linear path "
+            f"(linear_path=True) reads exactly that many. Pass windows of "
+            f"{est.n_timesteps_in_} steps (pad shorter histories with "
+            f"leading NaN), or refit with linear_path=False to accept any "
+            f"length."
+        )

@@ -49,6 +49,8 @@ class Predictor:
         self.reference_feature = est._input_reference()
         self.reference_steps = getattr(est, "_reference_steps", None)
         self.n_quantiles, self.anchor = quantile_layout(est)
+        # window_scaling: predictions are multiplied by each window's scale.
+        self.window_scales = getattr(self.reference_feature, "scales", None)
         # Scaled inputs beyond half the training range on either side (of a
         # feature, after the relative transform) count as extrapolation.
         if getattr(est, "_scaled_input_min", None) is not None:
@@ -175,7 +177,7 @@ class Predictor:
         In range means within the extrapolation bounds of the training
         targets, which also means finite (NaN fails both comparisons).
         """
-        if scaled.size <= _SMALL_OUTPUT:
+        if scaled.size <= _SMALL_OUTPUT and self.window_scales is None:
             return self.unscale_small(scaled, X3)
         return self.unscale_array(scaled, X3)
 
@@ -189,6 +191,8 @@ class Predictor:
         else:
             in_range = ((scaled >= low) & (scaled <= high)).all()
         pred = scaled * self.y_scale + self.y_mean  # float64 from here on
+        if self.window_scales is not None:
+            pred *= self.window_scales(X3)
         if self.target_mode == "delta":
             pred += self.reference(X3)
         return pred, bool(in_range)

@@ -14,9 +14,9 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseSequenceModel, _check_vectors
+from ._base import BaseSequenceModel
 from ._docs import fill_training_docs
-from ._lags import features_per_step
+from ._linear_path import check_timesteps
 from ._quantiles import check_quantiles
 from ._regressor_outputs import OUTPUTS_DOC, RegressorOutputsMixin
 from ._scaling import (
@@ -27,11 +27,17 @@ from ._scaling import (
 )
 from ._state import Fitted
 from ._targets import (
-    check_reference_steps,
+    check_restored_targets,
     resolve_target_mode,
     seasonal_reference_steps,
 )
 from ._validation import check_sequences, scan_sequences
+from ._window_scaling import (
+    check_window_scale_floor,
+    fit_window_scaling,
+    input_reference,
+    scale_targets,
+)
 
 
 @fill_training_docs(
@@ -114,6 +120,14 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         from the last value (which stands in where that step is padding).
         The inputs stay relative to the last value. Shorter windows warn and
         keep the last value. None: the last value for every output.
+    window_scaling : {"mean"} or None, default=None
+        ``"mean"`` (DeepAR's scaling, GluonTS' ``MeanScaler``): divide each
+        window's ``target_feature`` steps (covariates keep their units) and
+        its learned target by the window's mean absolute observed value
+        (floored, see ``sklstm._window_scaling``) before the standardisation,
+        and multiply predictions back; for one global model over series of
+        different scale. In ``"delta"`` mode the relative windows and the
+        change are divided. None: no per-window scaling.
     scale : bool, default=True
         Standardise inputs (per feature) and targets (per output) with
         statistics of the training data.
@@ -230,6 +244,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         "n_ensemble": [Interval(Integral, 1, None, closed="left")],
         "linear_path": ["boolean"],
         "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
+        "window_scaling": [StrOptions({"mean"}), None],
         "input_lags": [
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
@@ -246,6 +261,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         "linear_path",
         "seasonal_period",
         "input_lags",
+        "window_scaling",
     )
 
     _fitted_state = BaseSequenceModel._fitted_state + (
@@ -264,6 +280,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         Fitted("_scaled_input_min", "array", optional=True),
         Fitted("_scaled_input_max", "array", optional=True),
         Fitted("_reference_steps", "array", optional=True),
+        Fitted("_window_scale_floor", "array_or_none", optional=True),
     )
 
     def __init__(
@@ -280,6 +297,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         target_feature=0,
         linear_path=True,
         seasonal_period=None,
+        window_scaling=None,
         scale=True,
         min_observed_steps=1,
         loss="mse",
@@ -317,6 +335,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         self.target_feature = target_feature
         self.linear_path = linear_path
         self.seasonal_period = seasonal_period
+        self.window_scaling = window_scaling
         self.scale = scale
         self.min_observed_steps = min_observed_steps
         self.loss = loss
@@ -402,7 +421,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
                 f"fitted with {self.n_outputs_}; refit without warm_start."
             )
         if continuing:
-            self._check_timesteps(X3)
+            check_timesteps(self, X3)
         else:
             self._y_is_1d = y_is_1d
             self.n_outputs_ = y2.shape[1]
@@ -412,6 +431,9 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
             )
             self._relative_inputs = self.target_mode_ == "delta"
             self._linear_inputs = X3.shape[1] * X3.shape[2] if self.linear_path else 0
+            self._window_scale_floor = fit_window_scaling(
+                self.window_scaling, X3, used, self.target_feature
+            )
         target = y2
         if not continuing:
             self.__dict__.pop("_reference_steps", None)
@@ -424,6 +446,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
             target = y2 - target_reference(
                 X3, self.target_feature, getattr(self, "_reference_steps", None)
             )
+        target = scale_targets(target, X3, self._input_reference())
         if continuing:
             check_target_magnitude(target)
         else:
@@ -445,7 +468,11 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
             )
 
     def _input_reference(self):
-        return self.target_feature if getattr(self, "_relative_inputs", False) else None
+        relative = getattr(self, "_relative_inputs", False)
+        floor = getattr(self, "_window_scale_floor", None)
+        return input_reference(
+            self.target_feature if relative else None, floor, self.target_feature
+        )
 
     def _input_scaling(self, X3, stats):
         reference = self._input_reference()
@@ -475,20 +502,8 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
 
     def _check_restored(self):
         super()._check_restored()
-        if self.target_mode_ not in ("level", "delta"):
-            raise ValueError(f"target_mode_ is {self.target_mode_!r}")
-        names = ("y_mean_", "y_scale_", "_scaled_target_min", "_scaled_target_max")
-        _check_vectors(self, names, self.n_outputs_)
-        if hasattr(self, "_scaled_input_min"):
-            n_features = features_per_step(self)
-            _check_vectors(self, ("_scaled_input_min", "_scaled_input_max"), n_features)
-        check_reference_steps(
-            getattr(self, "_reference_steps", None),
-            self.n_outputs_,
-            getattr(self, "n_timesteps_in_", None),
-        )
-        if getattr(self, "_linear_inputs", 0) and not hasattr(self, "n_timesteps_in_"):
-            raise ValueError("_linear_inputs is set but n_timesteps_in_ is missing")
+        check_restored_targets(self)
+        check_window_scale_floor(getattr(self, "_window_scale_floor", None))
 
     # -------------------------------------------------------------- predict
 
@@ -516,7 +531,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         if not hasattr(self, "net_"):
             check_is_fitted(self, "net_")  # raises sklearn's NotFittedError
         X3 = check_sequences(self, X, reset=False)
-        self._check_timesteps(X3)
+        check_timesteps(self, X3)
         predictor = self._predictor
         scaled = predictor.forward(X3, n_threads=self.n_threads)
         pred, in_range = predictor.unscale(scaled, X3)

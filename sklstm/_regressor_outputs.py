@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._linear_path import check_timesteps
 from ._validation import check_sequences
 
 OUTPUTS_DOC = """\
@@ -35,17 +36,6 @@ loss : {"mse", "mae", "huber", "quantile"}, default="mse"
 
 class RegressorOutputsMixin:
     """``predict_quantiles`` and the input-length check of the predict methods."""
-
-    def _check_timesteps(self, X3):
-        if getattr(self, "_linear_inputs", 0) and X3.shape[1] != self.n_timesteps_in_:
-            raise ValueError(
-                f"X has {X3.shape[1]} timesteps, but this LSTMRegressor was "
-                f"fitted on {self.n_timesteps_in_} and its linear path "
-                f"(linear_path=True) reads exactly that many. Pass windows of "
-                f"{self.n_timesteps_in_} steps (pad shorter histories with "
-                f"leading NaN), or refit with linear_path=False to accept any "
-                f"length."
-            )
 
     def predict_quantiles(self, X):
         """Predict the quantiles of a model fitted with ``loss="quantile"``.
@@ -89,7 +79,7 @@ class RegressorOutputsMixin:
                 f"loss='quantile' (and quantiles=(0.1, 0.5, 0.9), say)."
             )
         X3 = check_sequences(self, X, reset=False)
-        self._check_timesteps(X3)
+        check_timesteps(self, X3)
         predictor = self._predictor
         scaled = predictor.forward(X3, n_threads=self.n_threads, quantiles=True)
         levels = scaled.reshape(len(X3), self.n_outputs_, -1)

@@ -13,6 +13,9 @@ import warnings
 
 import numpy as np
 
+from ._base import _check_vectors
+from ._lags import features_per_step
+
 
 def resolve_target_mode(
     target_mode: str, X3: np.ndarray, y2: np.ndarray, used, feature: int
@@ -136,3 +139,21 @@ def continues_last_step(X3, y2, used, feature) -> tuple[bool, str]:
                 f"{error_last:.4g})"
             )
     return True, ""
+
+
+def check_restored_targets(est) -> None:
+    """Raise ValueError if a restored regressor's target state does not fit together."""
+    if est.target_mode_ not in ("level", "delta"):
+        raise ValueError(f"target_mode_ is {est.target_mode_!r}")
+    names = ("y_mean_", "y_scale_", "_scaled_target_min", "_scaled_target_max")
+    _check_vectors(est, names, est.n_outputs_)
+    if hasattr(est, "_scaled_input_min"):
+        n_features = features_per_step(est)
+        _check_vectors(est, ("_scaled_input_min", "_scaled_input_max"), n_features)
+    check_reference_steps(
+        getattr(est, "_reference_steps", None),
+        est.n_outputs_,
+        getattr(est, "n_timesteps_in_", None),
+    )
+    if getattr(est, "_linear_inputs", 0) and not hasattr(est, "n_timesteps_in_"):
+        raise ValueError("_linear_inputs is set but n_timesteps_in_ is missing")

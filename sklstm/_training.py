@@ -30,7 +30,7 @@ from torch import nn
 
 from ._exceptions import DivergenceError
 from ._precision import autocast
-from ._scaling import relative_windows
+from ._window_scaling import reference_windows
 
 # Scaled inputs up to this size are built once as one tensor; larger inputs
 # (a long series with a wide window) are gathered batch by batch from the view.
@@ -57,10 +57,12 @@ def scale_to_float32(
         :class:`~sklstm._lazy.LazyWindows`, read one chunk at a time).
     mean, scale : ndarray of shape (n_features,)
         float64 standardisation.
-    reference_feature : int or None, default=None
+    reference_feature : int, WindowScaler or None, default=None
         Scale this feature's relative windows instead of its levels (each
         step minus the sequence's last value, as
-        :func:`~sklstm._scaling.relative_windows`), chunk by chunk.
+        :func:`~sklstm._scaling.relative_windows`), chunk by chunk; a
+        :class:`~sklstm._window_scaling.WindowScaler`: the windows it
+        normalises (``window_scaling``).
 
     Returns
     -------
@@ -90,7 +92,7 @@ def scale_to_float32(
 def _centred(block, mean, reference_feature):
     if reference_feature is None:
         return np.subtract(block, mean, dtype=np.float64)
-    centred = relative_windows(block, reference_feature)
+    centred = reference_windows(block, reference_feature)
     centred -= mean
     return centred
 

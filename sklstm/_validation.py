@@ -254,10 +254,12 @@ def scan_sequences(
     with_stats : bool
         Whether to compute the per-feature mean, standard deviation, minimum
         and maximum of the observed values (for internal scaling).
-    reference_feature : int or None, default=None
+    reference_feature : int, WindowScaler or None, default=None
         Compute the statistics of feature ``reference_feature`` on the
         relative windows (each step minus the sequence's last value, see
-        :func:`~sklstm._scaling.relative_windows`), one chunk at a time.
+        :func:`~sklstm._scaling.relative_windows`), one chunk at a time; a
+        :class:`~sklstm._window_scaling.WindowScaler`: on the windows it
+        normalises.
 
     Returns
     -------
@@ -269,7 +271,7 @@ def scan_sequences(
     >>> scan_sequences(X3, with_stats=True, reference_feature=0).minimum
     array([-2.])
     """
-    from ._scaling import relative_windows
+    from ._window_scaling import reference_windows
 
     n_samples, n_timesteps, n_features = X3.shape
     rows = max(1, _CHUNK_VALUES // (n_timesteps * n_features))
@@ -282,7 +284,7 @@ def scan_sequences(
     for start in range(0, n_samples, rows):
         chunk = X3[start : start + rows]
         if with_stats and reference_feature is not None:
-            chunk = relative_windows(chunk, reference_feature)
+            chunk = reference_windows(chunk, reference_feature)
         if np.isfinite(chunk).all():
             # The common case (no padding, no inf): one pass, no layout checks.
             n_observed[start : start + len(chunk)] = n_timesteps

@@ -180,6 +180,7 @@ def test_clone_keeps_every_parameter():
         target_feature=1,
         linear_path=False,
         seasonal_period=4,
+        window_scaling="mean",
         input_lags=3,
         precision="bf16-mixed",
         scale=False,

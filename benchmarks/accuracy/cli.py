@@ -6,8 +6,10 @@
     python -m benchmarks.accuracy --holdout            # the kept-aside series
     python -m benchmarks.accuracy --set hidden_size=64 --set early_stopping=True
     python -m benchmarks.accuracy --jobs 2             # series in parallel
+    python -m benchmarks.accuracy --panel              # global vs per-series models
 
-The table is printed and written to benchmarks/results/accuracy.md.
+The table is printed and written to benchmarks/results/accuracy.md
+(benchmarks/results/panel.md with --panel).
 """
 
 from __future__ import annotations
@@ -58,9 +60,25 @@ def parse_args(argv=None):
     parser.add_argument(
         "--holdout", action="store_true", help="the kept-aside series instead"
     )
-    parser.add_argument("--seeds", type=int, help="sklstm seeds (default 3)")
     parser.add_argument(
-        "--jobs", type=int, default=1, help="series evaluated in parallel (joblib)"
+        "--panel",
+        action="store_true",
+        help="panel mode (make bench-panel): one global sklstm model against "
+        "per-series ETS, SARIMA, Ridge and sklstm on a generated panel and "
+        "uschange (benchmarks/accuracy/panel.py)",
+    )
+    parser.add_argument(
+        "--n-series",
+        type=int,
+        help="series of the generated panel (--panel; default 100, 20 with --quick)",
+    )
+    parser.add_argument(
+        "--seeds", type=int, help="sklstm seeds (default 3; 1 with --panel)"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        help="series evaluated in parallel (joblib; default 1, 2 with --panel)",
     )
     parser.add_argument(
         "--set",
@@ -74,14 +92,16 @@ def parse_args(argv=None):
     parser.add_argument(
         "--output",
         type=Path,
-        default=RESULTS / "accuracy.md",
-        help="where the markdown goes (default benchmarks/results/accuracy.md)",
+        help="where the markdown goes (default benchmarks/results/accuracy.md, "
+        "or panel.md with --panel)",
     )
     args = parser.parse_args(argv)
+    args.output = args.output or RESULTS / ("panel.md" if args.panel else "accuracy.md")
     args.specs = _select(parser, args, DEVELOPMENT, HOLDOUT)
-    args.seeds = args.seeds or (1 if args.quick else 3)
-    if args.seeds < 1 or args.jobs < 1:
-        parser.error("--seeds and --jobs must be >= 1")
+    args.seeds = args.seeds or (1 if args.quick or args.panel else 3)
+    args.jobs = args.jobs or (2 if args.panel else 1)
+    if args.seeds < 1 or args.jobs < 1 or (args.n_series or 1) < 1:
+        parser.error("--seeds, --jobs and --n-series must be >= 1")
     overrides = {"max_epochs": QUICK_EPOCHS} if args.quick else {}
     args.overrides = {**overrides, **dict(args.overrides)}
     _check_overrides(parser, args.overrides)
@@ -181,6 +201,10 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parse_args(argv)
     args.argv = argv
+    if args.panel:
+        from .panel_report import run_panel
+
+        return run_panel(args)
     from .report import details, table
 
     start = time.perf_counter()
