@@ -44,7 +44,7 @@ from _harness import (
 
 import sklstm
 from sklstm import LSTMRegressor, frame_windows
-from sklstm._training import predict_block_rows
+from sklstm._torch_threads import predict_block_rows
 
 HERE = Path(__file__).resolve().parent
 CHILD = HERE / "_child.py"
@@ -525,7 +525,7 @@ def _w2_heldout_loss(fitted, n: int) -> list[Row]:
 
 
 def _sklstm_threads(model, X) -> str:
-    from sklstm._training import choose_num_threads
+    from sklstm._torch_threads import choose_num_threads
 
     n = choose_num_threads(
         model.n_threads,

@@ -384,7 +384,7 @@ class BaseSequenceModel(BaseEstimator):
         """Become the fitted estimator ``state`` describes (used by load_model).
 
         ``state`` maps every name of ``_fitted_state`` to its value, except
-        ``net_``, which is a :class:`~sklstm._state.SavedNet`. The order is
+        ``net_``, which is a :class:`~sklstm._saved_net.SavedNet`. The order is
         owned here: attributes, device, net, weights, derived constants.
         Raises ``ValueError`` naming what does not fit together.
         """

@@ -264,7 +264,7 @@ def encode_fitted(kind: str, value, name: str, add_member) -> Any:
         np.save(buffer, array, allow_pickle=False)
         return {TYPE_TAG: "npy", "member": add_member(f"{name}.npy", buffer.getvalue())}
     if kind == "net":
-        from ._net import saved_net
+        from ._saved_net import saved_net
 
         saved = saved_net(value)
         return {
@@ -372,7 +372,7 @@ def decode_inline_array(value, where):
 
 
 def _decode_net(value, where, read_member):
-    from ._net import SavedNet
+    from ._saved_net import SavedNet
 
     if not isinstance(value, dict):
         raise InvalidContent(f"{where} has no 'net' entry")

@@ -233,7 +233,7 @@ def check_network(est, state, where):
     module built on torch's storage-free "meta" device), not in a 6 GB
     allocation.
     """
-    from ._net import _load_tensors, expected_weight_shapes
+    from ._saved_net import _load_tensors, expected_weight_shapes
 
     try:
         n_features = _features_per_step(est, state)

@@ -3,7 +3,7 @@
 A panel is a pandas object indexed by ``(series id, time)`` (see
 :mod:`sklstm._panel`, which reads it). The forecaster trains ONE regressor
 on the windows of every series: windows come from
-:func:`~sklstm._window.panel_windows` (no window crosses a series, each
+:func:`~sklstm._panel_windows.panel_windows` (no window crosses a series, each
 series starts with its own padding) and each row's targets are its own
 series' next values. Prediction, scoring and forecasting then work on the
 rows of all series at once, in ``(series id, time)`` order, with the horizon
@@ -42,8 +42,9 @@ from ._panel import (
     series_tails,
     time_like,
 )
+from ._panel_windows import panel_windows
 from ._series import future_values
-from ._window import panel_windows, sliding_windows
+from ._window import sliding_windows
 
 #: The fitted attributes of a panel fit (declared in SeriesForecaster._fitted_state).
 PANEL_STATE = (

@@ -254,7 +254,7 @@ def lazy_panel_windows(
 ) -> LazyWindows:
     """The window ending at every caller row of a panel, built when indexed.
 
-    What :func:`sklstm._window.panel_windows` returns with ``padding="nan"``,
+    What :func:`sklstm._panel_windows.panel_windows` returns with ``padding="nan"``,
     without the dense array: the rows are copied once, series after series
     (each after its ``history``), and window ``i`` ends at caller row ``i``.
 

@@ -18,11 +18,9 @@ from ._exceptions import ExtrapolationWarning
 from ._precision import autocast
 from ._quantiles import quantile_layout
 from ._scaling import target_reference
+from ._torch_threads import choose_num_threads, predict_block_rows, torch_threads
 from ._training import (
-    choose_num_threads,
-    predict_block_rows,
     scale_to_float32,
-    torch_threads,
 )
 from ._validation import has_missing_steps
 

@@ -102,8 +102,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         a log-transformed target of raw windows) and with several features.
         ``"delta"`` on data that fail this test warns (``UserWarning``).
     target_feature : int, default=0
-        The input feature whose last value is the reference in ``"delta"``
-        mode.
+        The input feature whose last value is the ``"delta"`` reference.
     linear_path : bool, default=True
         Add a linear map of the flattened scaled window (missing steps read
         as the training mean) to the recurrent output, initialised from a
@@ -121,13 +120,12 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         The inputs stay relative to the last value. Shorter windows warn and
         keep the last value. None: the last value for every output.
     window_scaling : {"mean"} or None, default=None
-        ``"mean"`` (DeepAR's scaling, GluonTS' ``MeanScaler``): divide each
-        window's ``target_feature`` steps (covariates keep their units) and
-        its learned target by the window's mean absolute observed value
-        (floored, see ``sklstm._window_scaling``) before the standardisation,
-        and multiply predictions back; for one global model over series of
-        different scale. In ``"delta"`` mode the relative windows and the
-        change are divided. None: no per-window scaling.
+        ``"mean"`` (DeepAR's ``MeanScaler``), for one global model over
+        series of different scale: each window's ``target_feature`` steps
+        (relative ones in ``"delta"`` mode; covariates keep their units) and
+        its learned target are divided by the window's floored mean absolute
+        observed value before the standardisation; predictions are
+        multiplied back. None: no per-window scaling.
     scale : bool, default=True
         Standardise inputs (per feature) and targets (per output) with
         statistics of the training data.

@@ -24,10 +24,8 @@ from sklearn.utils.validation import (
 )
 
 from ._index import checked_step
-from ._lazy import lazy_panel_windows
 from ._panel import (
     NO_TIME,
-    Panel,
     continued_tails,
     read_panel,
     series_tails,
@@ -134,92 +132,6 @@ def sliding_windows(
     # sliding_window_view puts the window axis last: (n, F, W) -> (n, W, F).
     windows = np.lib.stride_tricks.sliding_window_view(padded, window_length, axis=0)
     return np.moveaxis(windows, -1, 1)
-
-
-def panel_windows(
-    values: np.ndarray,
-    panel: Panel,
-    window_length: int,
-    *,
-    padding: str = "nan",
-    histories: list | None = None,
-    lazy: bool = False,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The window ending at every row of a panel; no window crosses a series.
-
-    Parameters
-    ----------
-    values : ndarray of shape (n_rows, n_features)
-        The rows in the caller's order.
-    panel : Panel
-        The checked index of the rows (see :func:`sklstm._panel.read_panel`).
-    window_length : int
-        Number of steps in each window.
-    padding : {"nan", "zero", "edge"}, default="nan"
-        Fill for the steps before the start of each series.
-    histories : list of (ndarray or None), default=None
-        Per series (in ``panel.ids`` order), real observations preceding it.
-    lazy : bool, default=False
-        Return a :class:`~sklstm.LazyWindows` instead (NaN padding only).
-
-    Returns
-    -------
-    windows : ndarray or LazyWindows of shape (n_rows, window_length, n_features)
-        A new array; row ``i`` is the window ending at the caller's row ``i``.
-    n_padded : ndarray of int of shape (n_series,)
-        Windows of each series that hold padded steps.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import pandas as pd
-    >>> from sklstm._panel import read_panel
-    >>> from sklstm._window import panel_windows
-    >>> index = pd.MultiIndex.from_tuples([("b", 0), ("a", 0), ("a", 1), ("b", 1)])
-    >>> values = np.array([[10.0], [1.0], [2.0], [20.0]])
-    >>> panel_windows(values, read_panel(index), 2)[0][:, :, 0]
-    array([[nan, 10.],
-           [nan,  1.],
-           [ 1.,  2.],
-           [10., 20.]])
-    """
-    histories = histories or [None] * len(panel.ids)
-    if lazy:
-        if padding != "nan":
-            raise ValueError(
-                f"lazy=True builds windows padded with NaN (missing history), "
-                f"not padding={padding!r}; use padding='nan' or lazy=False."
-            )
-        n_padded = np.array(
-            [
-                min(
-                    rows.stop - rows.start,
-                    window_length - 1 - _n_history(h, window_length),
-                )
-                for (_, rows), h in zip(panel.groups(), histories, strict=True)
-            ],
-            dtype=np.int64,
-        )
-        lazy_rows = lazy_panel_windows(
-            values, panel.order, panel.groups(), window_length, histories
-        )
-        return lazy_rows, n_padded
-    in_order = values[panel.order]
-    windows = np.empty((len(values), window_length, values.shape[1]), values.dtype)
-    n_padded = np.empty(len(panel.ids), dtype=np.int64)
-    for k, (_, rows) in enumerate(panel.groups()):
-        history = histories[k]
-        n_history = _n_history(history, window_length)
-        n_padded[k] = min(rows.stop - rows.start, window_length - 1 - n_history)
-        # Each series' windows go straight to its rows in the caller's order.
-        windows[panel.order[rows]] = sliding_windows(
-            in_order[rows], window_length, padding=padding, history=history
-        )
-    return windows, n_padded
-
-
-def _n_history(history, window_length: int) -> int:
-    return 0 if history is None else min(len(history), window_length - 1)
 
 
 # auto_wrap_output_keys=None: the output is 3-D, which no DataFrame can hold,
@@ -544,6 +456,8 @@ n_features_in_)
                 self.series_next_time_,
                 self.series_time_like_,
             )
+        from ._panel_windows import panel_windows
+
         windows, n_padded = panel_windows(
             values,
             panel,

@@ -17,8 +17,9 @@ from _settings import TINY, params_of, tiny
 from sklearn.exceptions import NotFittedError
 from skorch.callbacks import Callback
 
-from sklstm import DivergenceError, LSTMRegressor, _progress, _training
-from sklstm._training import choose_num_threads, scale_to_float32
+from sklstm import DivergenceError, LSTMRegressor, _progress, _torch_threads, _training
+from sklstm._torch_threads import choose_num_threads
+from sklstm._training import scale_to_float32
 
 
 def test_only_callbacks_that_override_a_batch_event_are_called_for_it():
@@ -103,7 +104,7 @@ def test_chunked_scaling_equals_one_pass(monkeypatch):
 @pytest.mark.parametrize("n_threads", [1, 2])
 def test_torch_threads_restores_the_previous_setting(n_threads):
     before = torch.get_num_threads()
-    with _training.torch_threads(n_threads):
+    with _torch_threads.torch_threads(n_threads):
         assert torch.get_num_threads() == n_threads
     assert torch.get_num_threads() == before
 
@@ -116,9 +117,9 @@ def test_predict_in_blocks_equals_row_by_row(monkeypatch):
     y = rng.normal(size=23)
     model = LSTMRegressor(**TINY).fit(X, y)
     whole = model.predict(X)
-    monkeypatch.setattr(_training, "_MIN_BLOCK_ROWS", 1)
-    monkeypatch.setattr(_training, "_BLOCK_GATE_VALUES", 4 * 4)  # 4-row blocks
-    assert _training.predict_block_rows(4) == 4
+    monkeypatch.setattr(_torch_threads, "_MIN_BLOCK_ROWS", 1)
+    monkeypatch.setattr(_torch_threads, "_BLOCK_GATE_VALUES", 4 * 4)  # 4-row blocks
+    assert _torch_threads.predict_block_rows(4) == 4
     blocked = model.predict(X)
     single = np.concatenate([model.predict(X[i : i + 1]) for i in range(23)])
     np.testing.assert_allclose(blocked, whole, rtol=1e-5, atol=1e-6)
