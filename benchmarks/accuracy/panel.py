@@ -35,6 +35,10 @@ from .metrics import mase, mase_scale
 from .problem import Problem
 
 ONE_HOT_MAX_SERIES = 50
+# The global rows stop early on the latest tenth of the windows (of every
+# series: see global_forecasts). Chosen on these development panels: uschange
+# 1.10 -> 0.89 mean MASE, the generated panel unchanged (0.712 -> 0.715).
+GLOBAL_PARAMS = {"early_stopping": True}
 # Generated panel: monthly series, 10 years each.
 GENERATED_LENGTH = 120
 GENERATED_SEASON = 12
@@ -167,7 +171,11 @@ def global_forecasts(panel: Panel, model, *, one_hot: bool) -> list[np.ndarray]:
         parts.append((X, y, train))
     X_fit = np.concatenate([X[train] for X, _, train in parts])
     y_fit = np.concatenate([y[train] for _, y, train in parts])
-    _quiet_fit(model, X_fit, y_fit)
+    # Rows in time order across the series (stable: series order within a
+    # step), so early stopping's tail holds the latest windows of every series.
+    steps = np.concatenate([np.arange(train.sum()) for _, _, train in parts])
+    order = np.argsort(steps, kind="stable")
+    _quiet_fit(model, X_fit[order], y_fit[order])
     return [np.asarray(model.predict(X[~train])) for X, _, train in parts]
 
 
@@ -244,7 +252,7 @@ def _global_run(panel, seeds, overrides, jobs, timed):
     modes = []
 
     def run(seed, one_hot=False, **params):
-        model = lstm(seed, overrides, **params)
+        model = lstm(seed, {**GLOBAL_PARAMS, **overrides}, **params)
         forecasts = global_forecasts(panel, model, one_hot=one_hot)
         modes.append(model.target_mode_)
         return panel_mase(panel, forecasts)
