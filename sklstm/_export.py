@@ -197,6 +197,14 @@ def _check_exportable(model) -> None:
             f"('mse', 'mae' or 'huber') to export it, or serve it with "
             f"sklstm.save_model/load_model."
         )
+    if getattr(model, "window_scaling", None) is not None:
+        raise NotImplementedError(
+            f"export_onnx does not support window_scaling="
+            f"{model.window_scaling!r} yet: the graph would skip the per-window "
+            f"scaling of the inputs and predictions. Refit with "
+            f"window_scaling=None to export, or serve the model with "
+            f"sklstm.save_model/load_model."
+        )
     if model.activation != "tanh" and model._n_input_dims == 3:
         raise NotImplementedError(
             f"activation={model.activation!r} can be exported to ONNX only for "

@@ -142,14 +142,6 @@ class WindowScaler:
         out[:, :, self.feature] /= self.scales(X3)
         return out
 
-    def __int__(self):
-        # export_onnx reads the reference feature as an int: refuse clearly.
-        raise NotImplementedError(
-            "export_onnx does not support window_scaling yet: the ONNX graph "
-            "would skip the per-window scaling. Refit with window_scaling=None "
-            "to export."
-        )
-
 
 def input_reference(
     relative_feature: int | None, floor: np.ndarray | None, feature: int
