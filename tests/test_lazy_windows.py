@@ -192,7 +192,7 @@ def test_fit_on_lazy_windows_with_weights_and_skipped_rows_equals_dense():
 
 
 def test_fit_on_lazy_windows_holds_far_less_than_the_dense_array(monkeypatch):
-    from sklstm import _linear_path, _training, _validation
+    from sklstm import _linear_path, _torch_threads, _training, _validation
 
     # 200 series x 200 steps, 64-step windows: 39,800 windows, 20 MB dense.
     # The chunk sizes of the passes over the data shrink with the case, so
@@ -201,7 +201,7 @@ def test_fit_on_lazy_windows_holds_far_less_than_the_dense_array(monkeypatch):
     monkeypatch.setattr(_training, "_SCALE_CHUNK_VALUES", 1 << 16)
     monkeypatch.setattr(_training, "MATERIALIZE_LIMIT_BYTES", 1 << 18)
     monkeypatch.setattr(_linear_path, "_CHUNK_ROWS", 512)
-    monkeypatch.setattr(_training, "_MAX_BLOCK_ROWS", 512)  # predict's blocks
+    monkeypatch.setattr(_torch_threads, "_MAX_BLOCK_ROWS", 512)  # predict blocks
     values, starts = _panel(200, 200)
     lazy, y = _next_value_windows(values, starts, 64)
 
