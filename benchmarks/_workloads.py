@@ -519,7 +519,7 @@ def _w2_heldout_loss(fitted, n: int) -> list[Row]:
             _ratio(mixed, exact, "bf16/fp32"),
             "<= 1.01x",
             verdict(mixed / exact <= 1.01),
-            note="predict in float32 (the weights are float32)",
+            note="predict under the same autocast (float32 weights)",
         ),
     ]
 
