@@ -62,33 +62,30 @@ def panel_windows(
            [10., 20.]])
     """
     histories = histories or [None] * len(panel.ids)
+    # Windows of a series with padded steps: its first ones, up to the steps
+    # its history (the fitted tail) does not fill.
+    n_padded = np.array(
+        [
+            min(
+                rows.stop - rows.start, window_length - 1 - _n_history(h, window_length)
+            )
+            for (_, rows), h in zip(panel.groups(), histories, strict=True)
+        ],
+        dtype=np.int64,
+    )
     if lazy:
         if padding != "nan":
             raise ValueError(
                 f"lazy=True builds windows padded with NaN (missing history), "
                 f"not padding={padding!r}; use padding='nan' or lazy=False."
             )
-        n_padded = np.array(
-            [
-                min(
-                    rows.stop - rows.start,
-                    window_length - 1 - _n_history(h, window_length),
-                )
-                for (_, rows), h in zip(panel.groups(), histories, strict=True)
-            ],
-            dtype=np.int64,
-        )
         lazy_rows = lazy_panel_windows(
             values, panel.order, panel.groups(), window_length, histories
         )
         return lazy_rows, n_padded
     in_order = values[panel.order]
     windows = np.empty((len(values), window_length, values.shape[1]), values.dtype)
-    n_padded = np.empty(len(panel.ids), dtype=np.int64)
-    for k, (_, rows) in enumerate(panel.groups()):
-        history = histories[k]
-        n_history = _n_history(history, window_length)
-        n_padded[k] = min(rows.stop - rows.start, window_length - 1 - n_history)
+    for (_, rows), history in zip(panel.groups(), histories, strict=True):
         # Each series' windows go straight to its rows in the caller's order.
         windows[panel.order[rows]] = sliding_windows(
             in_order[rows], window_length, padding=padding, history=history
