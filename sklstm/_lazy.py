@@ -292,10 +292,10 @@ def lazy_panel_windows(
     offset = 0
     for k, (_, rows) in enumerate(groups):
         history = None if histories is None else histories[k]
-        if history is not None and window_length > 1:
-            history = history[len(history) - min(len(history), window_length - 1) :]
-            blocks.append(np.asarray(history, dtype=values.dtype))
-        n_history = 0 if history is None or window_length == 1 else len(history)
+        # A window reaches at most window_length - 1 steps back.
+        n_history = 0 if history is None else min(len(history), window_length - 1)
+        if n_history:
+            blocks.append(np.asarray(history[len(history) - n_history :], values.dtype))
         blocks.append(in_order[rows])
         n = rows.stop - rows.start
         ends[order[rows]] = offset + n_history + np.arange(n)

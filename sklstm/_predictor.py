@@ -19,9 +19,7 @@ from ._precision import autocast
 from ._quantiles import quantile_layout
 from ._scaling import target_reference
 from ._torch_threads import choose_num_threads, predict_block_rows, torch_threads
-from ._training import (
-    scale_to_float32,
-)
+from ._training import scale_to_float32
 from ._validation import has_missing_steps
 
 # Predictions (rows x outputs) up to this count are unscaled on Python floats:
@@ -108,7 +106,11 @@ class Predictor:
         )
         outputs = []
         outside = np.zeros(n_features, dtype=bool)
-        with torch.inference_mode(), torch_threads(threads):
+        with (
+            torch.inference_mode(),
+            torch_threads(threads),
+            autocast(self.device, self.precision),
+        ):
             # Blocks are scaled one at a time, so a long strided window view
             # is never materialised in full.
             for start in range(0, n_samples, self.block_rows):
@@ -123,9 +125,7 @@ class Predictor:
                 Xb = torch.from_numpy(block)
                 if self.device != "cpu":
                     Xb = Xb.to(self.device)
-                with autocast(self.device, self.precision):
-                    scaled = module(Xb, has_missing_steps=hint)
-                outputs.append(scaled.float().cpu())
+                outputs.append(module(Xb, has_missing_steps=hint).float().cpu())
         out = outputs[0] if len(outputs) == 1 else torch.cat(outputs)
         if outside.any():
             self._warn_inputs_outside(np.flatnonzero(outside))
