@@ -20,11 +20,12 @@ panel-base S T L, panel-fit S T L
     y = the next value); ``panel-fit`` then fits ``LSTMRegressor(hidden_size=4,
     batch_size=4096, max_epochs=1)`` on it, one line per training batch, and
     reports the peak RSS and the size the dense windows would take.
-contention-sklstm N R, contention-plain N R
+contention-sklstm N R [H B T], contention-plain N R
     R timed one-epoch fits on N x 48 x 3 windows (after a warm-up fit on
-    512): ``LSTMRegressor(max_epochs=1, target_mode="level")`` as a user
-    would call it, or the hand-written torch loop at torch's default threads
-    and wait policy; one line per fit.
+    512): ``LSTMRegressor(hidden_size=H, batch_size=B, max_epochs=1,
+    target_mode="level")`` (H 50, B 32 by default; ``n_threads=T`` unless T
+    is 0, the default) as a user would call it, or the hand-written torch
+    loop at torch's default threads and wait policy; one line per fit.
 """
 
 from __future__ import annotations
@@ -187,7 +188,9 @@ def _progress_callback():
     return Progress()
 
 
-def _contention(mode: str, n: int, repeats: int) -> None:
+def _contention(
+    mode: str, n: int, repeats: int, hidden: int = 50, batch: int = 32, threads=0
+) -> None:
     import numpy as np
 
     rng = np.random.default_rng(0)
@@ -201,7 +204,14 @@ def _contention(mode: str, n: int, repeats: int) -> None:
         warnings.simplefilter("ignore")  # one epoch: ConvergenceWarning
 
         def fit(Xa, ya):
-            LSTMRegressor(max_epochs=1, target_mode="level", random_state=0).fit(Xa, ya)
+            LSTMRegressor(
+                hidden_size=hidden,
+                batch_size=batch,
+                max_epochs=1,
+                target_mode="level",
+                random_state=0,
+                n_threads=threads or None,
+            ).fit(Xa, ya)
     else:
         from _baselines import fit_plain_loop
 
@@ -224,7 +234,7 @@ def main(argv: list[str]) -> None:
     elif mode in ("panel-base", "panel-fit"):
         _panel(mode, *map(int, argv[1:4]))
     elif mode.startswith("contention-"):
-        _contention(mode, int(argv[1]), int(argv[2]))
+        _contention(mode, *map(int, argv[1:]))
     else:
         raise SystemExit(f"unknown mode {mode!r}")
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+import _contention
 import numpy as np
 import torch
 from _baselines import (
@@ -928,170 +929,6 @@ def gridsearch(cfg: Config) -> list[Row]:
     ]
 
 
-# -------------------------------------------------------------- contention
-
-CT_SPINNING = {"GOMP_SPINCOUNT": "300000"}  # libgomp's default spin, set explicitly
-
-
-class BusyCore:
-    """A busy-loop process pinned to one core, for the duration of a block."""
-
-    def __enter__(self):
-        code = (
-            "import os\n"
-            "if hasattr(os, 'sched_setaffinity'): os.sched_setaffinity(0, {0})\n"
-            "while True: pass\n"
-        )
-        self.proc = subprocess.Popen([sys.executable, "-c", code])
-        time.sleep(0.5)  # let it reach its loop
-        return self
-
-    def __exit__(self, *exc_info):
-        self.proc.kill()  # only the process started here
-        self.proc.wait()
-
-
-def _contention_fits(mode: str, n: int, repeats: int, env: dict, timeout: float):
-    """Median seconds of a child's fits, or None (and the fits done) on timeout."""
-    clean = child_env(**env)
-    for name in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "KMP_BLOCKTIME"):
-        if name not in env:
-            clean.pop(name, None)
-    with tempfile.TemporaryFile("w+") as out:
-        proc = subprocess.Popen(
-            [sys.executable, str(CHILD), mode, str(n), str(repeats)],
-            stdout=out,
-            stderr=subprocess.DEVNULL,
-            env=clean,
-        )
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()  # only the child started here
-            proc.wait()
-        out.seek(0)
-        times = [json.loads(line)["seconds"] for line in out if line.startswith("{")]
-    return (median(times) if len(times) == repeats else None), times
-
-
-def contention(cfg: Config) -> list[Row]:
-    """One-epoch fit of 4,096 x 48 x 3 quiet and beside a busy core, in children."""
-    n, repeats = cfg.ct_windows, cfg.ct_repeats
-    contenders = {
-        "sklstm": ("contention-sklstm", {}),
-        "sklstm spinning": ("contention-sklstm", CT_SPINNING),
-        "plain": ("contention-plain", {}),
-    }
-    results: dict[tuple[str, bool], list] = {}
-    for r in range(cfg.ct_rounds):
-        for busy in (False, True) if r % 2 == 0 else (True, False):
-            names = list(contenders)
-            names = names[r % len(names) :] + names[: r % len(names)]
-            for name in names:
-                mode, env = contenders[name]
-                if busy:
-                    with BusyCore():
-                        t, done = _contention_fits(
-                            mode, n, repeats, env, cfg.ct_timeout
-                        )
-                else:
-                    t, done = _contention_fits(mode, n, repeats, env, cfg.ct_timeout)
-                results.setdefault((name, busy), []).append((t, done))
-
-    def med(name, busy):
-        values = [t for t, _ in results[(name, busy)] if t is not None]
-        return median(values) if values else None
-
-    def show(name, busy):
-        t = med(name, busy)
-        if t is not None:
-            return t, ""
-        return None, f"> {cfg.ct_timeout:.0f} s: stopped"
-
-    W = f"CT fit {n // 1000}k x48x3, 1 epoch"
-    rows = []
-    quiet = med("sklstm", False)
-    busy = med("sklstm", True)
-    spin_quiet = med("sklstm spinning", False)
-    plain_quiet = med("plain", False)
-    ratio_ok = None if quiet is None or busy is None else busy / quiet <= 1.5
-    rows.append(
-        Row(
-            W,
-            "sklstm, quiet",
-            quiet,
-            "s",
-            "baseline",
-            note="OMP_WAIT_POLICY=PASSIVE chosen by sklstm",
-        )
-    )
-    t, why = show("sklstm", True)
-    rows.append(
-        Row(
-            W,
-            "sklstm, one core busy",
-            t,
-            "s",
-            _ratio(t, quiet, "busy/quiet") if t and quiet else "",
-            "<= 1.5x",
-            verdict(ratio_ok),
-            note=why or "a busy-loop process pinned to core 0",
-        )
-    )
-    spin_ok = (
-        None if quiet is None or spin_quiet is None else quiet / spin_quiet <= 1.05
-    )
-    rows.append(
-        Row(
-            W,
-            "sklstm spinning (libgomp default), quiet",
-            spin_quiet,
-            "s",
-            _ratio(quiet, spin_quiet, "passive/spinning")
-            if spin_quiet and quiet
-            else "",
-            "<= 1.05x",
-            verdict(spin_ok),
-            note="GOMP_SPINCOUNT=300000 set explicitly, so sklstm keeps it",
-        )
-    )
-    t, why = show("sklstm spinning", True)
-    rows.append(
-        Row(
-            W,
-            "sklstm spinning, one core busy",
-            t,
-            "s",
-            _ratio(t, spin_quiet, "busy/quiet") if t and spin_quiet else "",
-            note=why,
-        )
-    )
-    rows.append(
-        Row(
-            W,
-            "plain torch loop at torch defaults, quiet",
-            plain_quiet,
-            "s",
-            _ratio(plain_quiet, quiet, "/sklstm quiet")
-            if plain_quiet and quiet
-            else "",
-            note=f"{DEFAULT_THREADS} threads, spinning waits",
-        )
-    )
-    t, why = show("plain", True)
-    rows.append(
-        Row(
-            W,
-            "plain torch loop at torch defaults, one core busy",
-            t,
-            "s",
-            _ratio(t, plain_quiet, "busy/quiet") if t and plain_quiet else "",
-            note=why or "contrast",
-        )
-    )
-    return rows
-
-
 # ----------------------------------------------------------------- profile
 
 
@@ -1127,7 +964,7 @@ WORKLOADS = {
     "PANEL": panel,
     "IMPORT": imports,
     "GS": gridsearch,
-    "CT": contention,
+    "CT": lambda cfg: _contention.contention(cfg, CHILD, child_env()),
 }
 
 

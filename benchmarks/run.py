@@ -32,11 +32,9 @@ sys.path[:0] = [
     str(Path(__file__).resolve().parent),
     str(Path(__file__).resolve().parents[1]),
 ]
-# Every contender in this process waits passively, as sklstm makes torch wait
-# when it imports it (here torch is imported first, for the baselines): the
-# 2-thread variants then no longer stall several-fold whenever a neighbour
-# holds a core. The CT workload sets each child's policy itself.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# Every contender in this process runs at torch's own wait policy (spinning,
+# unless the environment says otherwise), as sklstm leaves it. The CT
+# workload sets each child's policy itself.
 
 import _harness  # noqa: E402
 import _workloads  # noqa: E402

@@ -34,7 +34,6 @@ from sklearn.utils.validation import _check_sample_weight
 from ._lags import features_per_step
 from ._scaling import input_scaling
 from ._state import Fitted, set_fitted_state
-from ._threads import prefer_passive_waits
 from ._validation import check_sequences, input_ndim, scan_sequences
 
 _OPTIMIZERS = {"adam", "adamw", "sgd", "rmsprop"}
@@ -91,8 +90,6 @@ def load_torch() -> None:
 
 
 def _import_torch_modules():
-    # Before torch's OpenMP runtime starts: idle threads sleep, not spin.
-    prefer_passive_waits()
     import skorch  # noqa: F401
     import torch  # noqa: F401
 

@@ -23,7 +23,12 @@ from ._module import SequenceRegressorModule
 from ._precision import check_precision
 from ._progress import BatchProgress, EpochLog, output_is_interactive
 from ._quantiles import anchor_index, check_quantiles, quantile_layout
-from ._torch_threads import choose_num_threads, torch_threads
+from ._torch_threads import (
+    choose_num_threads,
+    thread_governor,
+    torch_threads,
+    unit_work,
+)
 from ._training import (
     BatchIterator,
     RestoreOnInterrupt,
@@ -422,13 +427,13 @@ def train(
         Whether any training sequence has leading NaN steps.
     """
     n_samples, n_timesteps, n_features = dataset.X3.shape
-    threads = choose_num_threads(
-        n_threads,
+    shape = (
         min(n_samples, net.batch_size),
         n_timesteps,
         net.module__hidden_size,
         n_features,
     )
+    threads = choose_num_threads(n_threads, *shape)
     with torch_threads(threads):
         if initialize:
             net.initialize()
@@ -444,6 +449,10 @@ def train(
         # parameters to sklearn's metadata routing, which refuses unknown
         # ones. With no leading NaN anywhere the module skips its test.
         module.missing_steps_hint = None if has_missing_steps else False
+        if str(net.device) == "cpu":  # CUDA kernels run asynchronously
+            net.thread_governor = thread_governor(
+                n_threads, threads, "train", unit_work(*shape)
+            )
         try:
             net.partial_fit(dataset, None, epochs=epochs)
         finally:
@@ -451,6 +460,7 @@ def train(
             # and predict independent of training.
             module.generator = None
             module.missing_steps_hint = None
+            net.thread_governor = None
 
 
 def dropout_seed(seed: int, n_done: int) -> int:

@@ -18,7 +18,13 @@ from ._exceptions import ExtrapolationWarning
 from ._precision import autocast
 from ._quantiles import quantile_layout
 from ._scaling import target_reference
-from ._torch_threads import choose_num_threads, predict_block_rows, torch_threads
+from ._torch_threads import (
+    choose_num_threads,
+    predict_block_rows,
+    thread_governor,
+    torch_threads,
+    unit_work,
+)
 from ._training import scale_to_float32
 from ._validation import has_missing_steps
 
@@ -26,6 +32,11 @@ from ._validation import has_missing_steps
 # right after a forward pass numpy calls are slow on cold caches (measured in
 # benchmarks/README.md, "W3").
 _SMALL_OUTPUT = 32
+
+
+# Predicts of at least this many blocks are measured block by block; shorter
+# ones use what the last measured ones chose.
+_GOVERNED_BLOCKS = 4
 
 
 class Predictor:
@@ -97,13 +108,11 @@ class Predictor:
             module.eval()
         hint = None if has_missing_steps(X3) else False
         n_samples, n_timesteps, n_features = X3.shape
-        threads = choose_num_threads(
-            n_threads,
-            min(n_samples, self.block_rows),
-            n_timesteps,
-            self.hidden_size,
-            n_features,
-        )
+        shape = (min(n_samples, self.block_rows), n_timesteps, self.hidden_size)
+        threads = choose_num_threads(n_threads, *shape, n_features)
+        governor = self._governor(n_threads, threads, unit_work(*shape, n_features))
+        if governor is not None and n_samples < _GOVERNED_BLOCKS * self.block_rows:
+            threads, governor = governor.choice, None  # too short to measure
         outputs = []
         outside = np.zeros(n_features, dtype=bool)
         with (
@@ -125,7 +134,11 @@ class Predictor:
                 Xb = torch.from_numpy(block)
                 if self.device != "cpu":
                     Xb = Xb.to(self.device)
-                outputs.append(module(Xb, has_missing_steps=hint).float().cpu())
+                if governor is None:
+                    outputs.append(module(Xb, has_missing_steps=hint).float().cpu())
+                    continue
+                with governor.unit(len(block)):
+                    outputs.append(module(Xb, has_missing_steps=hint).float())
         out = outputs[0] if len(outputs) == 1 else torch.cat(outputs)
         if outside.any():
             self._warn_inputs_outside(np.flatnonzero(outside))
@@ -133,6 +146,12 @@ class Predictor:
         if quantiles or getattr(self, "n_quantiles", 1) == 1:
             return out
         return out.reshape(len(out), -1, self.n_quantiles)[:, :, self.anchor]
+
+    def _governor(self, n_threads, threads, work):
+        """A thread governor for a CPU call at ``threads``, or None."""
+        if self.device != "cpu" or threads <= 1:
+            return None
+        return thread_governor(n_threads, threads, "predict", work)
 
     def _outside_inputs(self, block: np.ndarray) -> np.ndarray:
         """Per feature: whether a scaled input of ``block`` leaves the bounds."""

@@ -3,16 +3,21 @@
 torch's intra-op thread count is process-wide; :class:`torch_threads` sets it
 for the duration of a fit or predict call and restores it afterwards, also
 when several fits run in parallel threads. :func:`choose_num_threads` picks
-one thread for small batches, where threading costs more than it saves.
-Imported lazily, on the first fit or load (it imports torch). The wait policy
-of those threads is chosen earlier, torch-free, in :mod:`sklstm._threads`.
+one thread for small batches, where threading costs more than it saves, and
+:func:`thread_governor` lets the timings of larger ones choose between
+torch's team and fewer threads (:mod:`sklstm._thread_governor`). Imported
+lazily, on the first fit or load (it imports torch).
 """
 
 from __future__ import annotations
 
+import math
+import os
 import threading
 
 import torch
+
+from ._thread_governor import ThreadGovernor, ThreadSchedule
 
 # Below about this many multiply-adds in one batch's forward pass (all
 # timesteps), splitting work across threads costs more in synchronisation
@@ -45,10 +50,62 @@ def choose_num_threads(
     """
     if n_threads is not None:
         return n_threads
-    work = n_rows * n_timesteps * 4 * hidden_size * (hidden_size + n_features)
-    if work < _SINGLE_THREAD_WORK:
+    if unit_work(n_rows, n_timesteps, hidden_size, n_features) < _SINGLE_THREAD_WORK:
         return 1
     return torch.get_num_threads()
+
+
+def thread_governor(
+    n_threads: int | None, threads: int, kind: str, work: float
+) -> ThreadGovernor | None:
+    """A governor for a call that starts at ``threads`` threads, or None.
+
+    None where the count is not sklstm's to change: the estimator's
+    ``n_threads`` was set, ``OMP_NUM_THREADS`` is in the environment (a
+    user's or a launcher's choice, e.g. joblib's workers), or there is one
+    thread to begin with. Calls of one ``kind`` ("train" batches, "predict"
+    blocks) whose units have about the same ``work`` (multiply-adds, within
+    a factor of two) share what their governors measured.
+
+    Examples
+    --------
+    >>> thread_governor(1, 2, "train", 1e8) is None  # the estimator's n_threads
+    True
+    """
+    if n_threads is not None or threads <= 1 or "OMP_NUM_THREADS" in os.environ:
+        return None
+    key = (kind, threads, round(math.log2(max(work, 1.0))))
+    with _SCHEDULES_LOCK:
+        schedule = _SCHEDULES.get(key)
+        governor = ThreadGovernor(
+            threads, set_threads=_set_governed_threads, schedule=schedule
+        )
+        _SCHEDULES[key] = governor.schedule
+    return governor
+
+
+# What governors measured, by (kind, thread count, log2 of a unit's work).
+_SCHEDULES: dict[tuple, ThreadSchedule] = {}
+_SCHEDULES_LOCK = threading.Lock()
+
+
+def unit_work(n_rows: int, n_timesteps: int, hidden_size: int, n_features: int):
+    """Multiply-adds of one unit's forward pass over all its timesteps.
+
+    Examples
+    --------
+    >>> unit_work(32, 3, 50, 1)
+    979200
+    """
+    return n_rows * n_timesteps * 4 * hidden_size * (hidden_size + n_features)
+
+
+def _set_governed_threads(n: int) -> None:
+    # While other fits or predicts run in this process's threads, their
+    # teams already share the cores: each keeps to one thread.
+    n = 1 if torch_threads.concurrent() else n
+    if n != torch.get_num_threads():
+        torch.set_num_threads(n)
 
 
 def predict_block_rows(hidden_size: int, num_directions: int = 1) -> int:
@@ -96,6 +153,11 @@ class torch_threads:
             if self.n_threads != torch.get_num_threads():
                 torch.set_num_threads(self.n_threads)
         return self
+
+    @classmethod
+    def concurrent(cls) -> bool:
+        """Whether more than one call holds the setting now."""
+        return cls._active > 1
 
     def __exit__(self, *exc_info):
         cls = type(self)

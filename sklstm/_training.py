@@ -492,6 +492,9 @@ class SequenceNet(NeuralNetRegressor):
     """
 
     max_chunk_rows = None
+    # Set by _net.train for a CPU fit whose thread count is sklstm's to
+    # choose: each training batch runs as one of its timed units.
+    thread_governor = None
     # "bf16-mixed" runs the forward in bfloat16 under autocast; weights,
     # gradients, optimizer state and the loss stay float32.
     precision = "float32"
@@ -531,6 +534,13 @@ class SequenceNet(NeuralNetRegressor):
         if self.module_.training is training and self.criterion_.training is training:
             return
         super()._set_training(training)
+
+    def train_step(self, batch, **fit_params):
+        governor = self.thread_governor
+        if governor is None:
+            return super().train_step(batch, **fit_params)
+        with governor.unit(len(unpack_data(batch)[0])):
+            return super().train_step(batch, **fit_params)
 
     def train_step_single(self, batch, **fit_params):
         Xi, yi = unpack_data(batch)
