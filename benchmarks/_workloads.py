@@ -594,7 +594,8 @@ def w3(cfg: Config) -> list[Row]:
             ms["module@1"],
             "ms",
             _ratio(ms["module@1"], t_bare, "/bare"),
-            note="1 thread; includes the module's NaN check (isnan + any)",
+            note="1 thread; module(x): includes its NaN test (isnan + any), "
+            "which predict skips after its own scan",
         ),
         Row(
             W,
@@ -602,8 +603,8 @@ def w3(cfg: Config) -> list[Row]:
             ms["predict"],
             "ms",
             _ratio(ms["predict"], t_bare, "sklstm/bare"),
-            "<= 1.5x",
-            verdict(ms["predict"] / t_bare <= 1.5),
+            "<= 1.1x",
+            verdict(ms["predict"] / t_bare <= 1.1),
             note=f"process at torch default ({DEFAULT_THREADS} threads); "
             "validation + scaling included",
         ),

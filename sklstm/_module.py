@@ -17,6 +17,10 @@ import math
 
 import torch
 from torch import _VF, nn
+from torch.nn.modules.module import (
+    _global_forward_hooks,
+    _global_forward_pre_hooks,
+)
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence
 
 
@@ -361,11 +365,73 @@ class SequenceRegressorModule(nn.Module):
 
         ``has_missing_steps``: see :meth:`encode`.
         """
+        if has_missing_steps is None:
+            has_missing_steps = self.missing_steps_hint
+        if (
+            has_missing_steps is False
+            and not self.training
+            and self.fused
+            and x.device.type == "cpu"  # CUDA wants nn.LSTM's flat weights
+            and not self._hooked()
+        ):
+            return self._infer(x)
         z = self.encode(x, has_missing_steps)
         for layer in self.head:
             z = self._dropout(z) if isinstance(layer, nn.Dropout) else layer(z)
         if self.linear is not None:
             z = z + self.linear(torch.nan_to_num(x).flatten(1))
+        if self.n_quantiles > 1:
+            z = monotone_quantiles(z, self.n_quantiles, self.anchor)
+        return z
+
+    def _hooked(self) -> bool:
+        """Whether a forward hook would miss :meth:`_infer`'s direct calls."""
+        if _global_forward_hooks or _global_forward_pre_hooks:
+            return True
+        parts = (self.rnn, *self.head._modules.values())
+        if self.linear is not None:
+            parts += (self.linear,)
+        return any(p._forward_hooks or p._forward_pre_hooks for p in parts)
+
+    def _infer(self, x: torch.Tensor) -> torch.Tensor:
+        """:meth:`forward` in eval mode on sequences without missing steps.
+
+        The same torch operations in the same order (bit-identical, tested),
+        called directly instead of through each submodule's ``__call__`` and
+        nn.LSTM's argument checks: for one window, the module's calls cost
+        more than its arithmetic. Not used while a forward hook is
+        registered on a submodule (or globally), so hooks always fire.
+        """
+        rnn = self.rnn
+        # The parameters themselves, in nn.LSTM's order: never stale, and
+        # cheaper than nn.LSTM's check of its cached list.
+        params = rnn._parameters
+        weights = [params[name] for name in rnn._flat_weights_names]
+        n_states = self.num_layers * self.num_directions
+        h0 = x.new_zeros(n_states, x.shape[0], self.hidden_size)
+        if self.cell == "lstm":
+            state = _VF.lstm(
+                x, (h0, h0), weights, True, self.num_layers, 0.0,
+                False, self.num_directions == 2, True,
+            )[1]  # fmt: skip
+        else:
+            state = _VF.gru(
+                x, h0, weights, True, self.num_layers, 0.0, False,
+                self.num_directions == 2, True,
+            )[1]  # fmt: skip
+        if self.num_directions == 1:
+            z = state[-1]
+        else:
+            z = self._last_layer_state(state[-self.num_directions :])
+        for layer in self.head._modules.values():
+            if isinstance(layer, nn.Linear):
+                z = nn.functional.linear(z, layer.weight, layer.bias)
+            elif isinstance(layer, nn.ReLU):
+                z = torch.relu(z)
+            # nn.Dropout: the identity in eval mode
+        if self.linear is not None:
+            linear = self.linear
+            z = z + nn.functional.linear(x.flatten(1), linear.weight, linear.bias)
         if self.n_quantiles > 1:
             z = monotone_quantiles(z, self.n_quantiles, self.anchor)
         return z

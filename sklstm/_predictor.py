@@ -18,6 +18,7 @@ from ._exceptions import ExtrapolationWarning
 from ._precision import autocast
 from ._quantiles import quantile_layout
 from ._scaling import target_reference
+from ._small_predict import SMALL_INPUT_VALUES, forward_small
 from ._torch_threads import (
     choose_num_threads,
     predict_block_rows,
@@ -103,6 +104,10 @@ class Predictor:
         A quantile model gives its point forecast (the anchor quantile), or
         with ``quantiles=True`` every column (output-major).
         """
+        if X3.size <= SMALL_INPUT_VALUES:
+            out = forward_small(self, X3, n_threads)
+            if out is not None:
+                return self._outputs(out, quantiles)
         module = self.net.module_
         if module.training:
             module.eval()
@@ -142,7 +147,10 @@ class Predictor:
         out = outputs[0] if len(outputs) == 1 else torch.cat(outputs)
         if outside.any():
             self._warn_inputs_outside(np.flatnonzero(outside))
-        out = out.numpy()  # the caller's arithmetic widens it
+        return self._outputs(out.numpy(), quantiles)  # the caller widens it
+
+    def _outputs(self, out: np.ndarray, quantiles: bool) -> np.ndarray:
+        """Every column of a quantile model, or its point forecast."""
         if quantiles or getattr(self, "n_quantiles", 1) == 1:
             return out
         return out.reshape(len(out), -1, self.n_quantiles)[:, :, self.anchor]
@@ -226,8 +234,12 @@ class Predictor:
         The same IEEE float64 operations in the same order as the numpy path,
         so the results are bit-identical (tested).
         """
-        rows = scaled.tolist()
         constants = self.floats
+        if len(constants) == 1 and (
+            self.target_mode != "delta" or self.reference_steps is None
+        ):
+            return self._unscale_one_output(scaled, X3)
+        rows = scaled.tolist()
         in_range = all(
             low <= v <= high
             for row in rows
@@ -251,6 +263,18 @@ class Predictor:
                 for row, refs in zip(pred, references, strict=True)
             ]
         return np.array(pred, dtype=np.float64), in_range
+
+    def _unscale_one_output(self, scaled, X3):
+        """:meth:`unscale_small` for one output and the last value as the
+        reference (the same operations, fewer Python objects)."""
+        low, high, scale, mean = self.floats[0]
+        values = scaled.ravel().tolist()
+        in_range = all(low <= v <= high for v in values)
+        pred = [v * scale + mean for v in values]
+        if self.target_mode == "delta":
+            last = X3[:, -1, self.target_feature].tolist()
+            pred = [p + ref for p, ref in zip(pred, last, strict=True)]
+        return np.array(pred, dtype=np.float64).reshape(-1, 1), in_range
 
     def check_out_of_range(self, scaled: np.ndarray, pred: np.ndarray) -> None:
         """Warn about extrapolated predictions; refuse non-finite ones."""
