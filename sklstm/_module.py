@@ -388,10 +388,14 @@ class SequenceRegressorModule(nn.Module):
         """Whether a forward hook would miss :meth:`_infer`'s direct calls."""
         if _global_forward_hooks or _global_forward_pre_hooks:
             return True
-        parts = (self.rnn, *self.head._modules.values())
-        if self.linear is not None:
-            parts += (self.linear,)
-        return any(p._forward_hooks or p._forward_pre_hooks for p in parts)
+        modules = self._modules  # plain dict lookups: nn.Module's are slow
+        for part in (modules["rnn"], *modules["head"]._modules.values()):
+            if part._forward_hooks or part._forward_pre_hooks:
+                return True
+        linear = modules.get("linear")
+        return linear is not None and bool(
+            linear._forward_hooks or linear._forward_pre_hooks
+        )
 
     def _infer(self, x: torch.Tensor) -> torch.Tensor:
         """:meth:`forward` in eval mode on sequences without missing steps.
@@ -402,7 +406,8 @@ class SequenceRegressorModule(nn.Module):
         more than its arithmetic. Not used while a forward hook is
         registered on a submodule (or globally), so hooks always fire.
         """
-        rnn = self.rnn
+        modules = self._modules  # plain dict lookups: nn.Module's are slow
+        rnn = modules["rnn"]
         # The parameters themselves, in nn.LSTM's order: never stale, and
         # cheaper than nn.LSTM's check of its cached list.
         params = rnn._parameters
@@ -423,15 +428,18 @@ class SequenceRegressorModule(nn.Module):
             z = state[-1]
         else:
             z = self._last_layer_state(state[-self.num_directions :])
-        for layer in self.head._modules.values():
+        linear = nn.functional.linear
+        for layer in modules["head"]._modules.values():
             if isinstance(layer, nn.Linear):
-                z = nn.functional.linear(z, layer.weight, layer.bias)
+                p = layer._parameters
+                z = linear(z, p["weight"], p["bias"])
             elif isinstance(layer, nn.ReLU):
                 z = torch.relu(z)
             # nn.Dropout: the identity in eval mode
-        if self.linear is not None:
-            linear = self.linear
-            z = z + nn.functional.linear(x.flatten(1), linear.weight, linear.bias)
+        path = modules.get("linear")
+        if path is not None:
+            p = path._parameters
+            z = z + linear(x.flatten(1), p["weight"], p["bias"])
         if self.n_quantiles > 1:
             z = monotone_quantiles(z, self.n_quantiles, self.anchor)
         return z

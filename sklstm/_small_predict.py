@@ -45,20 +45,23 @@ def forward_small(predictor, X3: np.ndarray, n_threads: int | None):
         return None
     floats = _constants(predictor)
     mean, scale = floats["mean"], floats["scale"]
-    windows = X3.tolist()
     scaled = []
-    for window in windows:
+    total = 0.0
+    for window in X3.tolist():
         last = window[-1][reference] if reference is not None else 0.0
-        rows = []
-        for step in window:
-            row = []
-            for f, v in enumerate(step):
-                if v != v:
-                    return None  # leading padding: the block path handles it
-                centred = (v - last) - mean[f] if f == reference else v - mean[f]
-                row.append(centred / scale[f])
-            rows.append(row)
+        rows = [
+            [
+                ((v - last) - mean[f]) / scale[f]
+                if f == reference
+                else (v - mean[f]) / scale[f]
+                for f, v in enumerate(step)
+            ]
+            for step in window
+        ]
+        total += sum(map(sum, rows))
         scaled.append(rows)
+    if total != total:  # a NaN (leading padding): the block path handles it
+        return None
     if predictor.input_low is not None:
         _check_inputs(predictor, scaled, floats["low"], floats["high"])
     if module.training:
