@@ -252,7 +252,14 @@ def encode_fitted(kind: str, value, name: str, add_member) -> Any:
     if kind == "array_or_none" and value is None:
         return None
     if kind == "labels" and np.asarray(value).dtype == object:
-        return {TYPE_TAG: "str_labels", "values": [str(v) for v in value]}
+        if all(type(v) is str for v in value):
+            return {TYPE_TAG: "str_labels", "values": list(value)}
+        # Mixed labels (series ids "a" and 3, Timestamps): each keeps its
+        # type; a str copy would no longer equal the label it stands for.
+        return {
+            TYPE_TAG: "mixed_labels",
+            "values": [encode_label(v, f"a label of {name}") for v in value],
+        }
     if kind in ("array", "array_or_none", "labels"):
         array = np.asarray(value)
         allowed = _ARRAY_KINDS + ("U" if kind == "labels" else "")
@@ -318,12 +325,20 @@ def decode_fitted(kind: str, value, where: str, read_member) -> Any:
 
 
 def _decode_labels(value, where, read_member):
-    """Class labels: str labels of an object array inline, others as .npy."""
+    """Labels: those of an object array inline (str, or each with its type),
+    others as .npy."""
     if isinstance(value, dict) and value.get(TYPE_TAG) == "str_labels":
         labels = value.get("values")
         if not isinstance(labels, list) or not all(isinstance(v, str) for v in labels):
             raise InvalidContent(f"{where} is not a list of string labels")
         return np.asarray(labels, dtype=object)
+    if isinstance(value, dict) and value.get(TYPE_TAG) == "mixed_labels":
+        labels = value.get("values")
+        if not isinstance(labels, list):
+            raise InvalidContent(f"{where} is not a list of labels")
+        out = np.empty(len(labels), dtype=object)
+        out[:] = [decode_label(v, where) for v in labels]
+        return out
     return _decode_array(value, where, read_member, kinds=_ARRAY_KINDS + "U")
 
 

@@ -207,7 +207,9 @@ def test_panel_fit_keeps_no_single_series_history():
 
 
 @pytest.mark.parametrize("kind", TIMES)
-@pytest.mark.parametrize("ids", [None, [3, 7]], ids=["str-ids", "int-ids"])
+@pytest.mark.parametrize(
+    "ids", [None, [3, 7], ["a", 3]], ids=["str-ids", "int-ids", "mixed-ids"]
+)
 def test_panel_state_survives_save_and_load(kind, ids, tmp_path):
     panel = pd.DataFrame({"sales": encoded_panel([7, 6], TIMES[kind], ids=ids)}).assign(
         price=lambda f: -f["sales"].astype(np.float32)
@@ -218,6 +220,10 @@ def test_panel_state_survives_save_and_load(kind, ids, tmp_path):
     save_model(window, tmp_path / "w.sklstm")
     loaded = load_model(tmp_path / "w.sklstm")
     assert list(loaded.series_ids_) == list(window.series_ids_)
+    # Each id keeps its type: a str "3" would no longer continue series 3.
+    assert [type(i) for i in loaded.series_ids_] == [
+        type(i) for i in window.series_ids_
+    ]
     assert_array_equal(loaded.series_next_time_, window.series_next_time_)
     test = panel[dates >= cut]
     assert_array_equal(loaded.transform(test), window.transform(test))
