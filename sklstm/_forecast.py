@@ -77,16 +77,16 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
     freq : str or None, default=None
         Frequency of a ``DatetimeIndex`` too short to infer it. Irregular
         indexes and gaps are refused in any case.
-    seasonal_period : int, "auto" or None, default="auto"
+    seasonal_period : int, "auto" or None, default=None
         Season length handed to an estimator that has a ``seasonal_period``
-        parameter left at None (``LSTMRegressor``: with
-        ``target_mode="auto"``, each output learns its change from the value
-        one season before its target or from the last value, whichever
-        predicts it better on the training windows). ``"auto"`` infers it
-        from the index frequency: monthly 12, quarterly 4, weekly 52, daily
-        7, hourly 24, half-hourly 48; other frequencies, integer indexes and
-        windows shorter than the season give None. An int sets it (windows
-        shorter than it warn). None hands nothing on.
+        parameter left at None (``LSTMRegressor``: in delta mode the change
+        of each output is learned from the value one season before its
+        target). ``"auto"`` infers it from the index frequency: monthly 12,
+        quarterly 4, weekly 52, daily 7, hourly 24, half-hourly 48; other
+        frequencies, integer indexes and windows shorter than the season
+        give None. An int sets it (windows shorter than it warn). None (the
+        default: on the development benchmark it helped airline and hurt
+        woolyrnq and taylor, see the README) hands nothing on.
 
     Attributes
     ----------
@@ -229,7 +229,7 @@ n_features_in_)
         padding="nan",
         conformal_fraction=0.0,
         freq=None,
-        seasonal_period="auto",
+        seasonal_period=None,
     ):
         self.estimator = estimator
         self.window_length = window_length

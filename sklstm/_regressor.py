@@ -26,7 +26,11 @@ from ._scaling import (
     target_scaling,
 )
 from ._state import Fitted
-from ._targets import check_restored_targets, resolve_targets
+from ._targets import (
+    check_restored_targets,
+    resolve_target_mode,
+    seasonal_reference_steps,
+)
 from ._validation import check_sequences, scan_sequences
 from ._window_scaling import (
     check_window_scale_floor,
@@ -108,17 +112,13 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         number of timesteps at ``fit``; ``predict`` refuses other lengths.
         False: the recurrent output only (3-D input of any length).
     seasonal_period : int or None, default=None
-        With windows of at least this many steps, output ``k`` (0-based;
-        ``k`` steps after the first target) can learn its change from the
-        value one season before its target, window step
-        ``n_timesteps - seasonal_period + (k %% seasonal_period)`` (the last
-        value stands in where that step is padding): always in ``"delta"``
-        mode; with ``"auto"`` (one feature per step) where that value
-        predicts output ``k`` better than the last value does on the
-        training rows (mean absolute error), ``"delta"`` then being chosen
-        when the chosen references beat the mean of ``y``. The inputs stay
-        relative to the last value. Shorter windows warn and keep the last
-        value. None: the last value for every output.
+        In ``"delta"`` mode with windows of at least this many steps, output
+        ``k`` (0-based; ``k`` steps after the first target) learns the change
+        from the value one season before its target, window step
+        ``n_timesteps - seasonal_period + (k %% seasonal_period)``, instead of
+        from the last value (which stands in where that step is padding).
+        The inputs stay relative to the last value. Shorter windows warn and
+        keep the last value. None: the last value for every output.
     window_scaling : {"mean"} or None, default=None
         ``"mean"`` (DeepAR's ``MeanScaler``), for one global model over
         series of different scale: each window's ``target_feature`` steps
@@ -424,16 +424,22 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
             self._y_is_1d = y_is_1d
             self.n_outputs_ = y2.shape[1]
             self.n_timesteps_in_ = X3.shape[1]
-            self.target_mode_, steps = resolve_targets(self, X3, y2, used)
-            self.__dict__.pop("_reference_steps", None)
-            if steps is not None:
-                self._reference_steps = steps
+            self.target_mode_ = resolve_target_mode(
+                self.target_mode, X3, y2, used, self.target_feature
+            )
             self._relative_inputs = self.target_mode_ == "delta"
             self._linear_inputs = X3.shape[1] * X3.shape[2] if self.linear_path else 0
             self._window_scale_floor = fit_window_scaling(
                 self.window_scaling, X3, used, self.target_feature
             )
         target = y2
+        if not continuing:
+            self.__dict__.pop("_reference_steps", None)
+            steps = seasonal_reference_steps(
+                self.seasonal_period, self.target_mode_, X3.shape[1], self.n_outputs_
+            )
+            if steps is not None:
+                self._reference_steps = steps
         if self.target_mode_ == "delta":
             target = y2 - target_reference(
                 X3, self.target_feature, getattr(self, "_reference_steps", None)

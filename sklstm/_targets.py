@@ -15,96 +15,6 @@ import numpy as np
 
 from ._base import _check_vectors
 from ._lags import features_per_step
-from ._scaling import target_reference
-
-
-def resolve_targets(est, X3: np.ndarray, y2: np.ndarray, used):
-    """``est``'s fitted ``target_mode_`` and reference steps (None: the last value).
-
-    :func:`choose_targets` with ``est``'s ``target_mode``,
-    ``seasonal_period`` and ``target_feature``.
-    """
-    return choose_targets(
-        est.target_mode, est.seasonal_period, X3, y2, used, est.target_feature
-    )
-
-
-def choose_targets(
-    target_mode: str,
-    seasonal_period: int | None,
-    X3: np.ndarray,
-    y2: np.ndarray,
-    used,
-    feature: int,
-) -> tuple[str, np.ndarray | None]:
-    """The target mode ("level" or "delta") and reference steps (None: the last value).
-
-    ``"level"`` has no reference. ``"delta"`` takes every output's change
-    from one season before its target when ``seasonal_period`` fits the
-    windows (:func:`seasonal_reference_steps`). ``"auto"`` with one feature
-    per step and a ``seasonal_period`` chooses per output the reference,
-    the last value or the value one season before the target, that
-    predicts that output better on the training rows (mean absolute
-    error; :func:`best_reference_steps`), and learns levels when neither
-    predicts ``y`` better than the mean of ``y`` does; without a period,
-    :func:`resolve_target_mode` decides.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> season = np.tile([0.0, 5.0, 1.0, 7.0], 10) + np.arange(40) * 0.1
-    >>> X3 = np.stack([season[i : i + 8] for i in range(32)])[:, :, None]
-    >>> choose_targets("auto", 4, X3, season[8:40, None], slice(None), 0)
-    ('delta', array([4]))
-    >>> choose_targets("auto", None, X3, season[8:40, None], slice(None), 0)
-    ('level', None)
-    """
-    n_outputs = y2.shape[1]
-    steps = None
-    if target_mode != "level":
-        steps = seasonal_reference_steps(
-            seasonal_period, "delta", X3.shape[1], n_outputs
-        )
-    if target_mode != "auto" or steps is None or X3.shape[2] > 1:
-        mode = resolve_target_mode(target_mode, X3, y2, used, feature)
-        return mode, (steps if mode == "delta" else None)
-    steps, error_reference = best_reference_steps(X3, y2, used, feature, steps)
-    if continues_last_step(X3, y2, used, feature)[0]:
-        return "delta", steps
-    error_mean = float(np.abs(y2[used] - y2[used].mean(axis=0)).mean())
-    if steps is not None and error_reference < error_mean:
-        return "delta", steps
-    return "level", None
-
-
-def best_reference_steps(
-    X3: np.ndarray, y2: np.ndarray, used, feature: int, seasonal: np.ndarray
-) -> tuple[np.ndarray | None, float]:
-    """Per output, the seasonal step or the last step, whichever predicts it better.
-
-    Returns the chosen steps (None when every output keeps the last value)
-    and the mean absolute error of the chosen references over the used
-    rows and all outputs. A seasonal step that is padding reads as the last
-    value, as at predict time.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X3 = np.array([[[1.0], [9.0], [2.0]], [[3.0], [8.0], [4.0]]])
-    >>> y2 = np.array([[9.0, 2.1], [8.0, 4.1]])
-    >>> steps, error = best_reference_steps(X3, y2, slice(None), 0, np.array([1, 1]))
-    >>> steps, round(error, 3)
-    (array([1, 2]), 0.05)
-    """
-    y = y2[used]
-    last = np.full(len(seasonal), X3.shape[1] - 1)
-    error_last = np.abs(y - target_reference(X3, feature, None)[used]).mean(axis=0)
-    error_season = np.abs(y - target_reference(X3, feature, seasonal)[used])
-    error_season = error_season.mean(axis=0)
-    better = error_season < error_last
-    steps = np.where(better, seasonal, last)
-    error = float(np.where(better, error_season, error_last).mean())
-    return (steps if better.any() else None), error
 
 
 def resolve_target_mode(
@@ -140,7 +50,7 @@ def resolve_target_mode(
                 f"'auto', which decides from the data) unless that is "
                 f"meant.",
                 UserWarning,
-                stacklevel=8,
+                stacklevel=6,
             )
         return "delta"
     if X3.shape[2] > 1:
@@ -173,7 +83,7 @@ def seasonal_reference_steps(
             f"so the change is learned from the last value. Use windows "
             f"of at least {m} steps (window_length >= seasonal_period).",
             UserWarning,
-            stacklevel=8,
+            stacklevel=6,
         )
         return None
     return n_timesteps - m + np.arange(n_outputs) % m

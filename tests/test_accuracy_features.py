@@ -303,7 +303,7 @@ def test_seasonal_model_round_trips_through_a_model_file(tmp_path):
     from sklstm import load_model, save_model
 
     X, Y = frame_windows(_wavy_trend(), 8, horizon=3)
-    model = LSTMRegressor(seasonal_period=4, target_mode="delta", **TINY).fit(X, Y)
+    model = LSTMRegressor(seasonal_period=4, **TINY).fit(X, Y)
     save_model(model, tmp_path / "model.sklstm")
     loaded = load_model(tmp_path / "model.sklstm")
     np.testing.assert_array_equal(loaded._reference_steps, model._reference_steps)
