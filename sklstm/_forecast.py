@@ -79,13 +79,14 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
         indexes and gaps are refused in any case.
     seasonal_period : int, "auto" or None, default=None
         Season length handed to an estimator that has a ``seasonal_period``
-        parameter left at None (``LSTMRegressor``: the change of each output
-        is learned from the value one season before its target).
-        ``"auto"`` infers it from the index frequency: monthly 12,
+        parameter left at None (``LSTMRegressor``: in delta mode the change
+        of each output is learned from the value one season before its
+        target). ``"auto"`` infers it from the index frequency: monthly 12,
         quarterly 4, weekly 52, daily 7, hourly 24, half-hourly 48; other
-        frequencies and integer indexes give None. An int sets it. None (the
-        default: on the development benchmark it helped the airline series
-        and hurt wineind and woolyrnq) hands nothing on.
+        frequencies, integer indexes and windows shorter than the season
+        give None. An int sets it (windows shorter than it warn). None (the
+        default: on the development benchmark it helped airline and hurt
+        woolyrnq and taylor, see the README) hands nothing on.
 
     Attributes
     ----------
@@ -329,6 +330,8 @@ n_features_in_)
         period = self.seasonal_period
         if period == "auto":
             period = None if step is None else season_of(step)
+            if period is not None and period > self.window_length:
+                period = None  # no window holds a season: nothing to hand on
         params = base.get_params(deep=False)
         if period is None or params.get("seasonal_period", 0) is not None:
             return base
