@@ -370,9 +370,7 @@ class SequenceRegressorModule(nn.Module):
         if (
             has_missing_steps is False
             and not self.training
-            and self.fused
-            and x.device.type == "cpu"  # CUDA wants nn.LSTM's flat weights
-            and not self._hooked()
+            and self.direct_inference_ok(x.device.type)
         ):
             return self._infer(x)
         z = self.encode(x, has_missing_steps)
@@ -384,12 +382,21 @@ class SequenceRegressorModule(nn.Module):
             z = monotone_quantiles(z, self.n_quantiles, self.anchor)
         return z
 
+    def direct_inference_ok(self, device: str) -> bool:
+        """Whether :meth:`_infer` may stand in for :meth:`forward` in eval
+        mode on sequences without missing steps on ``device``: a fused cell,
+        on the CPU (CUDA wants nn.LSTM's flat weights), and no forward hook
+        that the direct calls would miss."""
+        return self.fused and device == "cpu" and not self._hooked()
+
     def _hooked(self) -> bool:
-        """Whether a forward hook would miss :meth:`_infer`'s direct calls."""
+        """Whether a forward hook is registered on the module, a part of it,
+        or globally."""
         if _global_forward_hooks or _global_forward_pre_hooks:
             return True
         modules = self._modules  # plain dict lookups: nn.Module's are slow
-        for part in (modules["rnn"], *modules["head"]._modules.values()):
+        parts = (self, modules["rnn"], *modules["head"]._modules.values())
+        for part in parts:
             if part._forward_hooks or part._forward_pre_hooks:
                 return True
         linear = modules.get("linear")

@@ -5,11 +5,13 @@ a cold cache, more than the arithmetic: the scaling, the relative transform
 and the input-range check of a handful of values run here on Python floats,
 with the same IEEE float64 operations in the same order as
 :func:`~sklstm._training.scale_to_float32` (so the network reads the same
-float32 values, tested bit for bit), and the module runs its inference path
-directly.
+float32 values, tested bit for bit), and the module runs its direct
+inference path.
 """
 
 from __future__ import annotations
+
+from contextlib import nullcontext
 
 import numpy as np
 import torch
@@ -24,9 +26,11 @@ def forward_small(predictor, X3: np.ndarray, n_threads: int | None):
     """The network's scaled float32 outputs for ``X3``, or None.
 
     None where this path does not apply (the caller then runs the block
-    path): a GPU or bfloat16 model, an unfused cell, window scaling, a
-    forward hook on the module's parts, more than
-    :data:`SMALL_INPUT_VALUES` values, or a missing (NaN) step.
+    path): a GPU or bfloat16 model, window scaling, a model whose
+    :meth:`~sklstm._module.SequenceRegressorModule.direct_inference_ok` says
+    no (an unfused cell, a forward hook anywhere: the block path calls the
+    module, so hooks fire), more than :data:`SMALL_INPUT_VALUES` values, or
+    a missing (NaN) step.
     Otherwise the outputs (all columns, output-major), and a warning where
     a scaled input leaves the training range, as the block path does (the
     bounds are compared with the float64 values, before the rounding to
@@ -38,9 +42,8 @@ def forward_small(predictor, X3: np.ndarray, n_threads: int | None):
         X3.size > SMALL_INPUT_VALUES
         or predictor.device != "cpu"
         or predictor.precision != "float32"
-        or not module.fused
         or not (reference is None or isinstance(reference, int))
-        or module._hooked()
+        or not module.direct_inference_ok(predictor.device)
     ):
         return None
     floats = _constants(predictor)
@@ -71,11 +74,9 @@ def forward_small(predictor, X3: np.ndarray, n_threads: int | None):
         n_threads, n_samples, n_timesteps, predictor.hidden_size, n_features
     )
     x = torch.from_numpy(np.array(scaled, dtype=np.float32))
-    with torch.inference_mode():
-        if threads == torch.get_num_threads():
-            return module._infer(x).numpy()
-        with torch_threads(threads):
-            return module._infer(x).numpy()
+    same = threads == torch.get_num_threads()
+    with torch.inference_mode(), nullcontext() if same else torch_threads(threads):
+        return module._infer(x).numpy()
 
 
 def _constants(predictor) -> dict:

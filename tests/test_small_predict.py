@@ -119,3 +119,11 @@ def test_forward_hooks_still_fire_on_one_window():
     finally:
         global_hook.remove()
     assert "LSTM" in seen
+    # A hook on the module itself: the small path calls it as the block
+    # path does.
+    module_hook = model.net_.module_.register_forward_hook(
+        lambda module, inputs, output: seen.append("module")
+    )
+    model.predict(X[-1:])
+    module_hook.remove()
+    assert seen[-1] == "module"
