@@ -449,10 +449,9 @@ def train(
         # parameters to sklearn's metadata routing, which refuses unknown
         # ones. With no leading NaN anywhere the module skips its test.
         module.missing_steps_hint = None if has_missing_steps else False
-        if str(net.device) == "cpu":  # CUDA kernels run asynchronously
-            net.thread_governor = thread_governor(
-                n_threads, threads, "train", unit_work(*shape)
-            )
+        net.thread_governor = thread_governor(
+            n_threads, threads, "train", unit_work(*shape), net.device
+        )
         try:
             net.partial_fit(dataset, None, epochs=epochs)
         finally:

@@ -10,6 +10,7 @@ Imported on first use (it imports torch).
 from __future__ import annotations
 
 import warnings
+from contextlib import nullcontext
 
 import numpy as np
 import torch
@@ -115,7 +116,9 @@ class Predictor:
         n_samples, n_timesteps, n_features = X3.shape
         shape = (min(n_samples, self.block_rows), n_timesteps, self.hidden_size)
         threads = choose_num_threads(n_threads, *shape, n_features)
-        governor = self._governor(n_threads, threads, unit_work(*shape, n_features))
+        governor = thread_governor(
+            n_threads, threads, "predict", unit_work(*shape, n_features), self.device
+        )
         if governor is not None and n_samples < _GOVERNED_BLOCKS * self.block_rows:
             threads, governor = governor.choice, None  # too short to measure
         outputs = []
@@ -139,11 +142,8 @@ class Predictor:
                 Xb = torch.from_numpy(block)
                 if self.device != "cpu":
                     Xb = Xb.to(self.device)
-                if governor is None:
+                with governor.unit(len(block)) if governor else nullcontext():
                     outputs.append(module(Xb, has_missing_steps=hint).float().cpu())
-                    continue
-                with governor.unit(len(block)):
-                    outputs.append(module(Xb, has_missing_steps=hint).float())
         out = outputs[0] if len(outputs) == 1 else torch.cat(outputs)
         if outside.any():
             self._warn_inputs_outside(np.flatnonzero(outside))
@@ -154,12 +154,6 @@ class Predictor:
         if quantiles or getattr(self, "n_quantiles", 1) == 1:
             return out
         return out.reshape(len(out), -1, self.n_quantiles)[:, :, self.anchor]
-
-    def _governor(self, n_threads, threads, work):
-        """A thread governor for a CPU call at ``threads``, or None."""
-        if self.device != "cpu" or threads <= 1:
-            return None
-        return thread_governor(n_threads, threads, "predict", work)
 
     def _outside_inputs(self, block: np.ndarray) -> np.ndarray:
         """Per feature: whether a scaled input of ``block`` leaves the bounds."""
@@ -234,12 +228,8 @@ class Predictor:
         The same IEEE float64 operations in the same order as the numpy path,
         so the results are bit-identical (tested).
         """
-        constants = self.floats
-        if len(constants) == 1 and (
-            self.target_mode != "delta" or self.reference_steps is None
-        ):
-            return self._unscale_one_output(scaled, X3)
         rows = scaled.tolist()
+        constants = self.floats
         in_range = all(
             low <= v <= high
             for row in rows
@@ -263,18 +253,6 @@ class Predictor:
                 for row, refs in zip(pred, references, strict=True)
             ]
         return np.array(pred, dtype=np.float64), in_range
-
-    def _unscale_one_output(self, scaled, X3):
-        """:meth:`unscale_small` for one output and the last value as the
-        reference (the same operations, fewer Python objects)."""
-        low, high, scale, mean = self.floats[0]
-        values = scaled.ravel().tolist()
-        in_range = all(low <= v <= high for v in values)
-        pred = [v * scale + mean for v in values]
-        if self.target_mode == "delta":
-            last = X3[:, -1, self.target_feature].tolist()
-            pred = [p + ref for p, ref in zip(pred, last, strict=True)]
-        return np.array(pred, dtype=np.float64).reshape(-1, 1), in_range
 
     def check_out_of_range(self, scaled: np.ndarray, pred: np.ndarray) -> None:
         """Warn about extrapolated predictions; refuse non-finite ones."""

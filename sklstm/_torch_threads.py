@@ -56,23 +56,30 @@ def choose_num_threads(
 
 
 def thread_governor(
-    n_threads: int | None, threads: int, kind: str, work: float
+    n_threads: int | None, threads: int, kind: str, work: float, device: str
 ) -> ThreadGovernor | None:
     """A governor for a call that starts at ``threads`` threads, or None.
 
     None where the count is not sklstm's to change: the estimator's
     ``n_threads`` was set, ``OMP_NUM_THREADS`` is in the environment (a
     user's or a launcher's choice, e.g. joblib's workers), or there is one
-    thread to begin with. Calls of one ``kind`` ("train" batches, "predict"
-    blocks) whose units have about the same ``work`` (multiply-adds, within
-    a factor of two) share what their governors measured.
+    thread to begin with; and off the CPU, where kernels run asynchronously
+    and a unit's wall time says nothing of its threads. Calls of one
+    ``kind`` ("train" batches, "predict" blocks) whose units have about the
+    same ``work`` (multiply-adds, within a factor of two) share what their
+    governors measured.
 
     Examples
     --------
-    >>> thread_governor(1, 2, "train", 1e8) is None  # the estimator's n_threads
+    >>> thread_governor(1, 2, "train", 1e8, "cpu") is None  # n_threads is set
     True
     """
-    if n_threads is not None or threads <= 1 or "OMP_NUM_THREADS" in os.environ:
+    if (
+        n_threads is not None
+        or threads <= 1
+        or str(device) != "cpu"
+        or "OMP_NUM_THREADS" in os.environ
+    ):
         return None
     key = (kind, threads, round(math.log2(max(work, 1.0))))
     with _SCHEDULES_LOCK:

@@ -152,24 +152,25 @@ def test_the_count_is_set_only_when_it_changes():
 def test_the_governor_is_only_for_counts_sklstm_chooses(monkeypatch):
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     governor = _torch_threads.thread_governor
-    assert governor(None, 2, "train", 1e8).candidates == (2, 1)
-    assert governor(None, 1, "train", 1e8) is None
-    assert governor(2, 2, "train", 1e8) is None  # n_threads set
+    assert governor(None, 2, "train", 1e8, "cpu").candidates == (2, 1)
+    assert governor(None, 1, "train", 1e8, "cpu") is None
+    assert governor(2, 2, "train", 1e8, "cpu") is None  # n_threads set
+    assert governor(None, 2, "train", 1e8, "cuda") is None  # asynchronous
     # Units of about the same work share a schedule; others get their own.
     assert (
-        governor(None, 2, "train", 1.2e8).schedule
-        is governor(None, 2, "train", 1e8).schedule
+        governor(None, 2, "train", 1.2e8, "cpu").schedule
+        is governor(None, 2, "train", 1e8, "cpu").schedule
     )
     assert (
-        governor(None, 2, "train", 4e8).schedule
-        is not governor(None, 2, "train", 1e8).schedule
+        governor(None, 2, "train", 4e8, "cpu").schedule
+        is not governor(None, 2, "train", 1e8, "cpu").schedule
     )
     assert (
-        governor(None, 2, "predict", 1e8).schedule
-        is not governor(None, 2, "train", 1e8).schedule
+        governor(None, 2, "predict", 1e8, "cpu").schedule
+        is not governor(None, 2, "train", 1e8, "cpu").schedule
     )
     monkeypatch.setenv("OMP_NUM_THREADS", "2")  # a user's or joblib's choice
-    assert governor(None, 2, "train", 1e8) is None
+    assert governor(None, 2, "train", 1e8, "cpu") is None
 
 
 def test_concurrent_calls_keep_to_one_thread_each(monkeypatch):
@@ -201,7 +202,9 @@ def windows(n=600):
 WIDE = dict(hidden_size=48, batch_size=32, max_epochs=2, random_state=0)
 
 
-def test_a_fit_runs_its_batches_as_governed_units(two_threads, monkeypatch):
+@pytest.fixture
+def recorded_units(monkeypatch):
+    """The rows of every unit a governor records, in order."""
     units = []
     real = ThreadGovernor.record
 
@@ -210,6 +213,11 @@ def test_a_fit_runs_its_batches_as_governed_units(two_threads, monkeypatch):
         real(self, seconds, rows)
 
     monkeypatch.setattr(ThreadGovernor, "record", record)
+    return units
+
+
+def test_a_fit_runs_its_batches_as_governed_units(two_threads, recorded_units):
+    units = recorded_units
     X, y = windows()
     model = LSTMRegressor(**WIDE).fit(X, y)
     n_train = len(X) - len(X) // 10 if model.early_stopping else len(X)
@@ -233,19 +241,15 @@ def test_thread_counts_do_not_change_the_results(two_threads):
     np.testing.assert_array_equal(governed.predict(X), one.predict(X))
 
 
-def test_a_long_predict_is_governed_block_by_block(two_threads, monkeypatch):
+def test_a_long_predict_is_governed_block_by_block(
+    two_threads, monkeypatch, recorded_units
+):
     X, y = windows()
     model = LSTMRegressor(**WIDE).fit(X, y)
     expected = model.predict(X)  # fewer than 4 blocks: not measured
     predictor = model._predictor
-    blocks = []
-    real = ThreadGovernor.record
-
-    def record(self, seconds, rows):
-        blocks.append(rows)
-        real(self, seconds, rows)
-
-    monkeypatch.setattr(ThreadGovernor, "record", record)
+    recorded_units.clear()  # the fit's batches
+    blocks = recorded_units
     monkeypatch.setattr(predictor, "block_rows", 100)
     # choose_num_threads sees 100-row blocks of this network: two threads.
     monkeypatch.setattr(_torch_threads, "_SINGLE_THREAD_WORK", 1)
