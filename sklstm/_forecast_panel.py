@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
+from . import _seasonal_adjustment as seasonal
 from ._forecast_paths import (
     check_future_covariates,
     forecast_paths,
@@ -258,7 +259,7 @@ def fit(fc, values, index, y, base):
     fc.__dict__.pop("_index_end", None)
     fc.__dict__.pop("last_window_", None)
     fc._fit_estimator(
-        fc._with_season(base, step),
+        seasonal.with_season(fc, base, step),
         data.ordered,
         _sorted_windows(fc, data),
         _targets(fc, data, index, y),

@@ -97,3 +97,19 @@ def test_panel_forecast_forecasts_every_series(tmp_path):
         assert float(lower) < float(point) < float(upper)
     assert png.stat().st_size > 10_000
     assert "Warning" not in err
+
+
+def test_seasonal_adjustment_beats_the_plain_network_on_wine_sales():
+    out, _ = run_example("seasonal_adjustment.py")
+    mae = {
+        name: float(value)
+        for name, value in re.findall(r"^(\S.*?)\s+(\d+)$", out, re.MULTILINE)
+    }
+    assert set(mae) == {
+        "seasonal naive",
+        "deseasonalize=None",
+        "deseasonalize=additive",
+        "deseasonalize=multiplicative",
+    }
+    assert mae["deseasonalize=multiplicative"] < mae["deseasonalize=None"] * 0.9
+    assert mae["deseasonalize=multiplicative"] < mae["seasonal naive"]

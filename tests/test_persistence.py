@@ -72,7 +72,11 @@ def test_regressor_round_trip_predicts_identically(case, tmp_path, seq3, univari
     got = loaded.predict(X)
     assert got.shape == expected.shape
     assert got.dtype == expected.dtype
-    assert np.array_equal(got, expected)
+    # The weights are read bit for bit; numpy picks its SIMD kernels per CPU,
+    # and the float64 unscaling after the network differs in the last bits
+    # between the CPU that wrote the files and an AMX Xeon (up to 4e-10
+    # relative, far below float32 rounding).
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=0)
 
 
 def test_regressor_2d_dataframe_input_keeps_feature_names(tmp_path, seq3):
@@ -147,7 +151,7 @@ def test_a_newly_declared_attribute_is_saved_without_codec_changes(
 
 
 @pytest.mark.parametrize("name", ["pipeline", "regressor"])
-def test_format_version_1_files_still_load_bit_identically(name):
+def test_format_version_1_files_still_load_to_the_same_predictions(name):
     """Files written by sklstm before the .npy members (tests/data/README.md)."""
     data = os.path.join(os.path.dirname(__file__), "data")
     model = load_model(os.path.join(data, f"v1_{name}.sklstm"))
@@ -170,7 +174,11 @@ def test_format_version_1_files_still_load_bit_identically(name):
         got = model.predict(X)
         assert model.optimizer is torch.optim.SGD
     assert got.dtype == expected.dtype
-    assert np.array_equal(got, expected)
+    # The weights are read bit for bit; numpy picks its SIMD kernels per CPU,
+    # and the float64 unscaling after the network differs in the last bits
+    # between the CPU that wrote the files and an AMX Xeon (up to 4e-10
+    # relative, far below float32 rounding).
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=0)
 
 
 @pytest.mark.parametrize("method", ["fit", "partial_fit"])

@@ -5,6 +5,7 @@
     python -m benchmarks.accuracy --series airline,lynx --seeds 5
     python -m benchmarks.accuracy --holdout            # the kept-aside series
     python -m benchmarks.accuracy --set hidden_size=64 --set early_stopping=True
+    python -m benchmarks.accuracy --set forecaster__deseasonalize=multiplicative
     python -m benchmarks.accuracy --jobs 2             # series in parallel
     python -m benchmarks.accuracy --panel              # global vs per-series models
 
@@ -87,7 +88,9 @@ def parse_args(argv=None):
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="LSTMRegressor parameter for every sklstm fit (repeatable)",
+        help="LSTMRegressor parameter for every sklstm fit (repeatable); "
+        "forecaster__NAME=VALUE sets the SeriesForecaster's NAME, e.g. "
+        "forecaster__deseasonalize=additive",
     )
     parser.add_argument(
         "--output",
@@ -125,14 +128,24 @@ def _select(parser, args, development, holdout):
 
 
 def _check_overrides(parser, overrides):
-    from sklstm import LSTMRegressor
+    from sklstm import LSTMRegressor, SeriesForecaster
 
-    valid = LSTMRegressor().get_params()
-    if "random_state" in overrides:
+    from .learned import split_overrides
+
+    model, forecaster = split_overrides(overrides)
+    if "random_state" in model:
         parser.error("--set random_state is not allowed: use --seeds N")
-    unknown = sorted(set(overrides) - set(valid))
+    unknown = sorted(set(model) - set(LSTMRegressor().get_params()))
     if unknown:
         parser.error(f"--set: {unknown} are not LSTMRegressor parameters")
+    fixed = {"estimator", "window_length", "horizon", "strategy", "padding"}
+    allowed = set(SeriesForecaster().get_params(deep=False)) - fixed
+    unknown = sorted(set(forecaster) - allowed)
+    if unknown:
+        parser.error(
+            f"--set forecaster__NAME: {unknown} are not settable; choose from "
+            f"{sorted(allowed)}"
+        )
 
 
 def _evaluate(spec, seeds, overrides, quick):

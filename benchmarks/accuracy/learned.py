@@ -8,12 +8,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-from sklstm import (
-    LSTMRegressor,
-    SeriesForecaster,
-    SlidingWindowTransformer,
-    frame_supervised,
-)
+from sklstm import LSTMRegressor, SeriesForecaster, frame_supervised
 
 from .problem import Forecasts, Problem
 
@@ -40,50 +35,62 @@ def ridge_regressor():
     )
 
 
+FORECASTER_PREFIX = "forecaster__"
+
+
+def split_overrides(overrides: dict) -> tuple[dict, dict]:
+    """``--set`` values: (LSTMRegressor's, SeriesForecaster's without the prefix)."""
+    model = {k: v for k, v in overrides.items() if not k.startswith(FORECASTER_PREFIX)}
+    forecaster = {
+        k[len(FORECASTER_PREFIX) :]: v
+        for k, v in overrides.items()
+        if k.startswith(FORECASTER_PREFIX)
+    }
+    return model, forecaster
+
+
 def lstm_regressor(seed, overrides):
     return LSTMRegressor(**{**overrides, "random_state": seed})
 
 
-def _one_step_pipeline(regressor, window, padding):
-    return make_pipeline(
-        SlidingWindowTransformer(window_length=window, padding=padding), regressor
+def _forecaster(regressor, window, padding, horizon, params):
+    return SeriesForecaster(
+        regressor,
+        window_length=window,
+        horizon=horizon,
+        strategy="direct",
+        padding=padding,
+        **params,
     )
 
 
-def choose_window(problem: Problem, regressor, padding) -> int:
+def choose_window(problem: Problem, regressor, padding, params=None) -> int:
     """Window length by TimeSeriesSplit(3) CV of the one-step MAE on train."""
     grid = window_grid(problem)
     if len(grid) == 1:
         return grid[0]
     X, y = frame_supervised(problem.train)
     search = GridSearchCV(
-        _one_step_pipeline(regressor, grid[0], padding),
-        {"slidingwindowtransformer__window_length": grid},
+        _forecaster(regressor, grid[0], padding, 1, params or {}),
+        {"window_length": grid},
         cv=TimeSeriesSplit(3),
         scoring="neg_mean_absolute_error",
         error_score="raise",
     )
     search.fit(X, y)
-    return int(search.best_params_["slidingwindowtransformer__window_length"])
+    return int(search.best_params_["window_length"])
 
 
-def _both_tasks(problem: Problem, make_regressor, window, padding) -> Forecasts:
-    # Windows over the whole series end at every test origin, so each test
-    # step is predicted from its true history; the model saw the train part.
-    X, y = frame_supervised(problem.series)
-    n_fit = problem.n_train - 1
-    pipeline = _one_step_pipeline(make_regressor(), window, padding)
-    pipeline.fit(X.iloc[:n_fit], y.iloc[:n_fit])
-    one_step = pipeline.predict(X)[-problem.n_test :]
-    forecaster = SeriesForecaster(
-        make_regressor(),
-        window_length=window,
-        horizon=problem.h,
-        strategy="direct",
-        padding=padding,
-    ).fit(problem.train)
-    direct = forecaster.forecast().to_numpy()
-    return Forecasts(np.asarray(one_step), direct, f"window {window}")
+def _both_tasks(problem: Problem, make_regressor, window, padding, params=None):
+    # The one-step forecaster predicts from every row of the whole series, so
+    # each test step is forecast from its true history; it saw the train part.
+    params = params or {}
+    one = _forecaster(make_regressor(), window, padding, 1, params)
+    one.fit(problem.train)
+    one_step = one.predict(problem.series)[problem.n_train - 1 : -1]
+    direct = _forecaster(make_regressor(), window, padding, problem.h, params)
+    forecast = direct.fit(problem.train).forecast().to_numpy()
+    return Forecasts(np.asarray(one_step), forecast, f"window {window}")
 
 
 def ridge(problem: Problem, **_) -> Forecasts:
@@ -93,9 +100,17 @@ def ridge(problem: Problem, **_) -> Forecasts:
 
 
 def sklstm_runs(problem: Problem, *, seeds, overrides, **_) -> list[Forecasts]:
-    """One Forecasts per seed; the window is chosen once, with the first seed."""
-    window = choose_window(problem, lstm_regressor(seeds[0], overrides), "nan")
+    """One Forecasts per seed; the window is chosen once, with the first seed.
+
+    ``overrides`` named ``forecaster__NAME`` set the SeriesForecaster's
+    ``NAME`` (for example ``forecaster__deseasonalize``), the others the
+    LSTMRegressor's parameters.
+    """
+    model, params = split_overrides(overrides)
+    window = choose_window(problem, lstm_regressor(seeds[0], model), "nan", params)
     return [
-        _both_tasks(problem, lambda s=seed: lstm_regressor(s, overrides), window, "nan")
+        _both_tasks(
+            problem, lambda s=seed: lstm_regressor(s, model), window, "nan", params
+        )
         for seed in seeds
     ]
