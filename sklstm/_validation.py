@@ -303,16 +303,20 @@ def scan_sequences(
                 else:
                     first_step = chunk[~missing_values[:, :, 0]][0]
                 shift = first_step.astype(np.float64)
-            centred = chunk - shift  # float64
+            # One contiguous row per feature: numpy's reductions over the
+            # last axis are vectorised (over the first two axes of a
+            # (rows, steps, 3) chunk they ran 5-10x slower).
+            columns = np.ascontiguousarray(chunk.reshape(-1, n_features).T)
+            centred = columns - shift[:, None]  # float64
             if missing_values is not None:
-                centred[missing_values] = 0.0
+                centred[missing_values.reshape(-1, n_features).T] = 0.0
             with np.errstate(over="ignore"):  # too large values: see below
-                total += centred.sum(axis=(0, 1))
-                total_sq += np.einsum("ijk,ijk->k", centred, centred)
+                total += centred.sum(axis=1)
+                total_sq += np.einsum("ij,ij->i", centred, centred)
             count += observed_count
             # fmin/fmax skip the NaN of missing steps.
-            low = np.fmin(low, np.fmin.reduce(chunk, axis=(0, 1)))
-            high = np.fmax(high, np.fmax.reduce(chunk, axis=(0, 1)))
+            low = np.fmin(low, np.fmin.reduce(columns, axis=1))
+            high = np.fmax(high, np.fmax.reduce(columns, axis=1))
     if not with_stats:
         return SequenceStats(n_observed, None, None)
     if not (np.isfinite(total).all() and np.isfinite(total_sq).all()):

@@ -153,7 +153,10 @@ def test_chunked_batches_give_the_same_training(monkeypatch, weighted):
     X = rng.normal(size=(64, 6, 2))
     y = X[:, -1, 0] - X[:, 0, 1]
     weights = rng.uniform(0.5, 2.0, size=64) if weighted else None
-    params = tiny(max_epochs=3, batch_size=32)
+    # Without the linear path: its ridge start fits this linear target to a
+    # loss of 1e-5, and Adam then normalises rounding noise into full steps
+    # (chunked and whole runs parted by 1e-3 on an AMX Xeon).
+    params = tiny(max_epochs=3, batch_size=32, linear_path=False)
     whole = LSTMRegressor(**params).fit(X, y, sample_weight=weights)
     assert whole.net_.max_chunk_rows >= 32
     monkeypatch.setattr(_training, "CHUNK_BUDGET_BYTES", 1)
