@@ -404,7 +404,7 @@ class SequenceRegressorModule(nn.Module):
             linear._forward_hooks or linear._forward_pre_hooks
         )
 
-    def _infer(self, x: torch.Tensor) -> torch.Tensor:
+    def _infer(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> torch.Tensor:
         """:meth:`forward` in eval mode on sequences without missing steps.
 
         The same torch operations in the same order (bit-identical, tested),
@@ -412,6 +412,8 @@ class SequenceRegressorModule(nn.Module):
         nn.LSTM's argument checks: for one window, the module's calls cost
         more than its arithmetic. Not used while a forward hook is
         registered on a submodule (or globally), so hooks always fire.
+        ``h0``: the zero initial state ``(layers x directions, batch,
+        hidden)``, if the caller holds one (read only).
         """
         modules = self._modules  # plain dict lookups: nn.Module's are slow
         rnn = modules["rnn"]
@@ -419,8 +421,9 @@ class SequenceRegressorModule(nn.Module):
         # cheaper than nn.LSTM's check of its cached list.
         params = rnn._parameters
         weights = [params[name] for name in rnn._flat_weights_names]
-        n_states = self.num_layers * self.num_directions
-        h0 = x.new_zeros(n_states, x.shape[0], self.hidden_size)
+        if h0 is None:
+            n_states = self.num_layers * self.num_directions
+            h0 = x.new_zeros(n_states, x.shape[0], self.hidden_size)
         if self.cell == "lstm":
             state = _VF.lstm(
                 x, (h0, h0), weights, True, self.num_layers, 0.0,

@@ -19,7 +19,13 @@ from ._exceptions import ExtrapolationWarning
 from ._precision import autocast
 from ._quantiles import quantile_layout
 from ._scaling import target_reference
-from ._small_predict import SMALL_INPUT_VALUES, forward_small
+from ._small_predict import (
+    SMALL_INPUT_VALUES,
+    forward_small,
+    infer_small,
+    outside_small,
+    scale_small,
+)
 from ._torch_threads import (
     choose_num_threads,
     predict_block_rows,
@@ -71,6 +77,17 @@ class Predictor:
         low, high = est._scaled_target_min, est._scaled_target_max
         margin = 0.5 * np.maximum(high - low, 1.0)
         self.low, self.high = low - margin, high + margin
+        # Whether predict_small may apply (the settings it reads are fixed).
+        self.small_path = (
+            self.n_quantiles == 1
+            and self.window_scales is None
+            and self.device == "cpu"
+            and self.precision == "float32"
+            and (
+                self.reference_feature is None
+                or isinstance(self.reference_feature, int)
+            )
+        )
         # The same numbers as Python floats, per output, for small predictions.
         self.floats = tuple(
             zip(
@@ -148,6 +165,78 @@ class Predictor:
         if outside.any():
             self._warn_inputs_outside(np.flatnonzero(outside))
         return self._outputs(out.numpy(), quantiles)  # the caller widens it
+
+    def predict_small(self, X3: np.ndarray, *, n_threads: int | None):
+        """:meth:`forward` and :meth:`unscale` of a few windows in one pass.
+
+        For one window the numpy calls between the two (and the second
+        ``tolist`` of ``X3`` for delta mode) cost more than the arithmetic,
+        so this runs on the Python floats of one ``X3.tolist()``, with the
+        operations of :func:`~sklstm._small_predict.forward_small` and
+        :meth:`unscale_small` in the same order (bit-identical, tested).
+        Returns ``(scaled, pred, in_range)`` as :meth:`forward` and
+        :meth:`unscale` would (``scaled`` only where not ``in_range``, else
+        None), or None where this path does not apply: a quantile or window
+        scaling model, or where :func:`forward_small` would not apply.
+        """
+        if X3.size > SMALL_INPUT_VALUES or not self.small_path:
+            return None
+        module = self.net.module_
+        if not module.direct_inference_ok("cpu"):
+            return None
+        windows = X3.tolist()
+        scaled = scale_small(self, windows)
+        if scaled is None:
+            return None
+        outside = outside_small(self, scaled)
+        if outside:
+            self._warn_inputs_outside(np.array(outside))
+        out = infer_small(self, module, scaled, X3.shape, n_threads)
+        if out.numel() > _SMALL_OUTPUT or (
+            self.target_mode == "delta" and self.reference_steps is not None
+        ):
+            scaled_out = out.numpy()
+            return (scaled_out, *self.unscale(scaled_out, X3))
+        rows = out.tolist()
+        constants = self.floats
+        if len(constants) == 1:  # one output: the same without the zips
+            ((low, high, scale, mean),) = constants
+            in_range = all(low <= v <= high for (v,) in rows)
+            if self.target_mode == "delta":
+                feature = self.target_feature
+                pred = [
+                    [v * scale + mean + window[-1][feature]]
+                    for (v,), window in zip(rows, windows, strict=True)
+                ]
+            else:
+                pred = [[v * scale + mean] for (v,) in rows]
+            pred = np.array(pred, dtype=np.float64)
+            scaled = None if in_range else np.array(rows, dtype=np.float32)
+            return scaled, pred, in_range
+        in_range = all(
+            low <= v <= high
+            for row in rows
+            for v, (low, high, _, _) in zip(row, constants, strict=True)
+        )
+        if self.target_mode == "delta":
+            feature = self.target_feature
+            pred = [
+                [
+                    v * scale + mean + window[-1][feature]
+                    for v, (_, _, scale, mean) in zip(row, constants, strict=True)
+                ]
+                for row, window in zip(rows, windows, strict=True)
+            ]
+        else:
+            pred = [
+                [
+                    v * scale + mean
+                    for v, (_, _, scale, mean) in zip(row, constants, strict=True)
+                ]
+                for row in rows
+            ]
+        pred = np.array(pred, dtype=np.float64)
+        return None if in_range else np.array(rows, dtype=np.float32), pred, in_range
 
     def _outputs(self, out: np.ndarray, quantiles: bool) -> np.ndarray:
         """Every column of a quantile model, or its point forecast."""

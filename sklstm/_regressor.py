@@ -531,8 +531,12 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         X3 = check_sequences(self, X, reset=False)
         check_timesteps(self, X3)
         predictor = self._predictor
-        scaled = predictor.forward(X3, n_threads=self.n_threads)
-        pred, in_range = predictor.unscale(scaled, X3)
+        small = predictor.predict_small(X3, n_threads=self.n_threads)
+        if small is not None:
+            scaled, pred, in_range = small
+        else:
+            scaled = predictor.forward(X3, n_threads=self.n_threads)
+            pred, in_range = predictor.unscale(scaled, X3)
         if not in_range:
             predictor.check_out_of_range(scaled, pred)
         return pred[:, 0] if self._y_is_1d else pred

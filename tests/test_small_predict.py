@@ -127,3 +127,56 @@ def test_forward_hooks_still_fire_on_one_window():
     model.predict(X[-1:])
     module_hook.remove()
     assert seen[-1] == "module"
+
+
+@pytest.mark.parametrize("target_mode", ["delta", "level"])
+@pytest.mark.parametrize("n_outputs", [1, 2])
+def test_one_pass_predict_equals_the_block_path_warnings_included(
+    target_mode, n_outputs, monkeypatch
+):
+    # predict runs a few windows through Predictor.predict_small (scaling,
+    # network, unscaling on one X3.tolist()); the block path must agree bit
+    # for bit, with the same warnings, attributed to predict's caller.
+    X, y = series_windows(n_features=2)
+    Y = np.column_stack([y, y + 3.0])[:, :n_outputs]
+    model = LSTMRegressor(**tiny(target_mode=target_mode)).fit(X, Y)
+    cases = [X[-1:], X[-3:] + 0.5, X[-2:] * 50.0]  # the last: far outside
+    small = []
+    for X3 in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert model._predictor.predict_small(X3, n_threads=None) is not None
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            small.append((model.predict(X3), seen))
+    monkeypatch.setattr(_predictor, "SMALL_INPUT_VALUES", 0)
+    for X3, (fast, fast_seen) in zip(cases, small, strict=True):
+        assert model._predictor.predict_small(X3, n_threads=None) is None
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            expected = model.predict(X3)
+        assert fast.dtype == expected.dtype and fast.shape == expected.shape
+        np.testing.assert_array_equal(fast, expected)
+        assert [(w.category, str(w.message), w.filename) for w in fast_seen] == [
+            (w.category, str(w.message), w.filename) for w in seen
+        ]
+        assert all(w.filename == __file__ for w in seen)
+    assert small[-1][1]  # the far windows did warn
+
+
+def test_one_pass_predict_under_the_caller_s_inference_mode_and_dtype():
+    model, X = fitted({})
+    expected = model.predict(X[-5:])
+    from sklstm import _small_predict
+
+    _small_predict._ZERO_STATES.clear()
+    default = torch.get_default_dtype()
+    try:
+        torch.set_default_dtype(torch.float64)
+        with torch.inference_mode():
+            np.testing.assert_array_equal(model.predict(X[-5:]), expected)
+    finally:
+        torch.set_default_dtype(default)
+    (state,) = _small_predict._ZERO_STATES.values()
+    assert state.dtype == torch.float32 and not state.any()
+    np.testing.assert_array_equal(model.predict(X[-5:]), expected)
