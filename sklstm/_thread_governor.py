@@ -37,6 +37,11 @@ _STALL_UNITS = 2
 # More threads must beat fewer by this much to be chosen: a tie goes to
 # fewer threads, which leaves cores to the neighbours.
 _MARGIN = 1.03
+# A larger count measured less than this many times slower than the smaller
+# one gets a second unit before it loses: the first unit after a switch to
+# more threads can pay for waking an idle core (1.3-1.7x a unit, seen on a
+# VM after a second of one-thread work), which a real stall exceeds.
+_RETRY_FACTOR = 2.0
 # Units between measurements: the first wait, doubling while the choice
 # stands, up to the cap; and at most this many seconds between them.
 _FIRST_WAIT, _MAX_WAIT = 64, 4096
@@ -78,12 +83,14 @@ class ThreadGovernor:
 
     A measurement round runs one unit at the chosen count and one at a
     neighbouring candidate (the next smaller count, and every other round
-    the next larger one), and keeps the faster per row. Between rounds the
-    chosen count runs alone. Each round costs at most one unit at a worse
-    count: under a busy neighbour a unit of torch's full team can take ten
-    times one of a single thread, so the governor never measures more than
-    it has to. The first unit of each call builds caches and optimizer
-    state: it runs, but is not counted.
+    the next larger one), and keeps the faster per row; the larger count,
+    measured right after a switch that may have woken an idle core, gets a
+    second unit when it lost by less than 2x. Between rounds the chosen
+    count runs alone. A round thus costs one unit at a worse count, two
+    when the counts are close: under a busy neighbour a unit of torch's
+    full team can take ten times one of a single thread, so the governor
+    never measures more than it has to. The first unit of each call builds
+    caches and optimizer state: it runs, but is not counted.
 
     Parameters
     ----------
@@ -141,6 +148,7 @@ class ThreadGovernor:
         # don't count), and what the round measured, seconds per row.
         self._plan: list[int] = []
         self._rates: dict[int, float] = {}
+        self._retried = False
         if schedule.n_rounds == 0 or self._due():
             self._start_round(warm_up=True)
         else:
@@ -171,6 +179,7 @@ class ThreadGovernor:
         # A warm-up runs at the cheaper count of the pair.
         self._plan = ([-pair[0]] if warm_up else []) + pair
         self._rates = {}
+        self._retried = False
         self._stalls = 0
         self.schedule.since = 0
 
@@ -192,8 +201,8 @@ class ThreadGovernor:
             if short and self._plan[0] > 0:
                 return  # measure that count on the next unit instead
             step = self._plan.pop(0)
-            if step > 0:
-                self._rates[step] = seconds / rows
+            if step > 0:  # a retried count keeps its faster unit
+                self._rates[step] = min(self._rates.get(step, math.inf), seconds / rows)
             if self._rates and not self._plan:
                 self._finish_round()
             return
@@ -215,7 +224,13 @@ class ThreadGovernor:
 
     def _finish_round(self) -> None:
         fewer, more = sorted(self._rates)
-        choice = more if self._rates[more] * _MARGIN < self._rates[fewer] else fewer
+        wins = self._rates[more] * _MARGIN < self._rates[fewer]
+        if not wins and not self._retried:
+            if self._rates[more] < _RETRY_FACTOR * self._rates[fewer]:
+                self._retried = True
+                self._plan = [more]  # no switch before it: a warm unit
+                return
+        choice = more if wins else fewer
         s = self.schedule
         s.n_rounds += 1
         s.last_round = self.clock()

@@ -256,3 +256,27 @@ def test_a_long_predict_is_governed_block_by_block(
     np.testing.assert_array_equal(model.predict(X), expected)
     assert blocks == [100] * 6
     assert any(key[0] == "predict" for key in _torch_threads._SCHEDULES)
+
+
+def test_a_cold_first_unit_of_the_team_gets_a_second_chance():
+    # The first unit at two threads after one-thread work pays for waking
+    # the idle core: 1.7x a one-thread unit; warm, two threads are faster.
+    cold = {"pending": True}
+
+    def cost(unit, threads):
+        if threads == 2 and cold.pop("pending", False):
+            return 1.7
+        return quiet(unit, threads)
+
+    governor = governor_of(2)
+    used = run_units(governor, cost, 10)
+    assert used[:4] == [1, 1, 2, 2]  # warm-up, one thread, the team twice
+    assert governor.choice == 2
+    assert used[4:] == [2] * 6
+
+
+def test_a_clearly_slower_team_is_not_measured_twice():
+    governor = governor_of(2)
+    used = run_units(governor, lambda u, t: 1.0 if t == 1 else 2.5, 10)
+    assert used[:4] == [1, 1, 2, 1]
+    assert governor.choice == 1
