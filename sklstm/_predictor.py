@@ -192,51 +192,28 @@ class Predictor:
         if outside:
             self._warn_inputs_outside(np.array(outside))
         out = infer_small(self, module, scaled, X3.shape, n_threads)
-        if out.numel() > _SMALL_OUTPUT or (
-            self.target_mode == "delta" and self.reference_steps is not None
+        if (
+            out.numel() > _SMALL_OUTPUT
+            or len(self.floats) != 1
+            or (self.target_mode == "delta" and self.reference_steps is not None)
         ):
             scaled_out = out.numpy()
             return (scaled_out, *self.unscale(scaled_out, X3))
+        # One output: unscale_small's operations without the zips.
         rows = out.tolist()
-        constants = self.floats
-        if len(constants) == 1:  # one output: the same without the zips
-            ((low, high, scale, mean),) = constants
-            in_range = all(low <= v <= high for (v,) in rows)
-            if self.target_mode == "delta":
-                feature = self.target_feature
-                pred = [
-                    [v * scale + mean + window[-1][feature]]
-                    for (v,), window in zip(rows, windows, strict=True)
-                ]
-            else:
-                pred = [[v * scale + mean] for (v,) in rows]
-            pred = np.array(pred, dtype=np.float64)
-            scaled = None if in_range else np.array(rows, dtype=np.float32)
-            return scaled, pred, in_range
-        in_range = all(
-            low <= v <= high
-            for row in rows
-            for v, (low, high, _, _) in zip(row, constants, strict=True)
-        )
+        ((low, high, scale, mean),) = self.floats
+        in_range = all(low <= v <= high for (v,) in rows)
         if self.target_mode == "delta":
             feature = self.target_feature
             pred = [
-                [
-                    v * scale + mean + window[-1][feature]
-                    for v, (_, _, scale, mean) in zip(row, constants, strict=True)
-                ]
-                for row, window in zip(rows, windows, strict=True)
+                [v * scale + mean + window[-1][feature]]
+                for (v,), window in zip(rows, windows, strict=True)
             ]
         else:
-            pred = [
-                [
-                    v * scale + mean
-                    for v, (_, _, scale, mean) in zip(row, constants, strict=True)
-                ]
-                for row in rows
-            ]
+            pred = [[v * scale + mean] for (v,) in rows]
         pred = np.array(pred, dtype=np.float64)
-        return None if in_range else np.array(rows, dtype=np.float32), pred, in_range
+        scaled = None if in_range else np.array(rows, dtype=np.float32)
+        return scaled, pred, in_range
 
     def _outputs(self, out: np.ndarray, quantiles: bool) -> np.ndarray:
         """Every column of a quantile model, or its point forecast."""
