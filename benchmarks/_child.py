@@ -119,7 +119,7 @@ def _memory(mode: str, n_steps: int) -> None:
 def _panel_windows(n_series: int, n_steps: int, window_length: int):
     import numpy as np
 
-    from sklstm._lazy import LazyWindows, lazy_windows
+    from sklstm.windows._lazy import LazyWindows, lazy_windows
 
     rng = np.random.default_rng(0)
     t = np.arange(n_steps)

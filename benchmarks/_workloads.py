@@ -45,7 +45,7 @@ from _harness import (
 
 import sklstm
 from sklstm import LSTMRegressor, frame_windows
-from sklstm._torch_threads import predict_block_rows
+from sklstm.nn._torch_threads import predict_block_rows
 
 HERE = Path(__file__).resolve().parent
 CHILD = HERE / "_child.py"
@@ -296,7 +296,7 @@ def _w2_sklstm(X, y, precision="float32"):
 
 
 def _bf16_ok() -> bool:
-    from sklstm._precision import bf16_supported
+    from sklstm.nn._precision import bf16_supported
 
     return bf16_supported("cpu")
 
@@ -526,7 +526,7 @@ def _w2_heldout_loss(fitted, n: int) -> list[Row]:
 
 
 def _sklstm_threads(model, X) -> str:
-    from sklstm._torch_threads import choose_num_threads
+    from sklstm.nn._torch_threads import choose_num_threads
 
     n = choose_num_threads(
         model.n_threads,

@@ -3,22 +3,30 @@
 ``import sklstm`` is cheap: torch and skorch are imported only when a model is
 fitted, used for prediction or loaded, so that processes which only build,
 clone or pickle pipelines (joblib workers, notebooks) start fast.
+
+The package is organised by concern (see ARCHITECTURE.md): :mod:`sklstm.windows`
+(series in, windows out), :mod:`sklstm.model_selection`, :mod:`sklstm.nn` (the
+torch side), :mod:`sklstm.estimators`, :mod:`sklstm.forecasting`,
+:mod:`sklstm.io` and :mod:`sklstm.plotting`. Every public name is also
+available here.
 """
 
-from ._classifier import LSTMClassifier
-from ._exceptions import DivergenceError, ExtrapolationWarning
-from ._export import export_onnx
-from ._forecast import SeriesForecaster
-from ._framing import frame_supervised, frame_windows
-from ._lazy import LazyWindows, lazy_windows
-from ._model_selection import PanelTimeSeriesSplit
-from ._padding import pad_sequences
-from ._persistence import load_model, save_model
-from ._plotting import plot_forecast, plot_loss
-from ._regressor import LSTMRegressor
-from ._window import SlidingWindowTransformer, sliding_windows
-
-__version__ = "0.1.0"
+from ._version import __version__
+from .estimators import LSTMClassifier, LSTMRegressor
+from .exceptions import DivergenceError, ExtrapolationWarning
+from .forecasting import SeriesForecaster
+from .io import export_onnx, load_model, save_model
+from .model_selection import PanelTimeSeriesSplit
+from .plotting import plot_forecast, plot_loss
+from .windows import (
+    LazyWindows,
+    SlidingWindowTransformer,
+    frame_supervised,
+    frame_windows,
+    lazy_windows,
+    pad_sequences,
+    sliding_windows,
+)
 
 __all__ = [
     "DivergenceError",

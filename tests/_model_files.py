@@ -1,4 +1,4 @@
-"""Shared fixtures and helpers of the model-file tests (tests/test_persistence*.py)."""
+"""Shared fixtures and helpers of the model-file tests (tests/io/)."""
 
 import hashlib
 import json
@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from sklstm import LSTMRegressor, SlidingWindowTransformer
-from sklstm._persistence import load_model, save_model
 from sklstm._state import get_fitted_state
+from sklstm.io._persistence import load_model, save_model
 
 TINY = dict(hidden_size=4, max_epochs=2, random_state=0)
 

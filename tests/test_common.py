@@ -86,7 +86,7 @@ REGRESSOR_EXPECTED_FAILURES = {
         "Mini-batch training: repeating a sample changes the number and "
         "composition of the batches of every epoch, so a weight of 2 equals "
         "repetition only in expectation, not to 1e-7 (as for other SGD-trained "
-        "models). Weighted loss is tested in tests/test_regressor.py."
+        "models). Weighted loss is tested in tests/estimators/test_regressor.py."
     ),
     "check_methods_subset_invariance": (
         "float32 matrix products in torch round differently for different "
@@ -204,7 +204,7 @@ CLASSIFIER_EXPECTED_FAILURES = {
         "Mini-batch training: repeating a sample changes the number and "
         "composition of the batches of every epoch, so a weight of 2 equals "
         "repetition only in expectation, not to 1e-7. Weighted cross-entropy is "
-        "tested in tests/test_classifier.py (against sklearn's log_loss)."
+        "tested in tests/estimators/test_classifier.py (against sklearn's log_loss)."
     ),
     "check_methods_subset_invariance": (
         "float32 matrix products in torch round differently for different "

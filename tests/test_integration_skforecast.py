@@ -25,8 +25,8 @@ from sklearn.linear_model import Ridge
 from sktime.datasets import load_airline
 
 from sklstm import LSTMRegressor, frame_windows
-from sklstm._lags import features_per_step
-from sklstm._validation import check_sequences
+from sklstm.estimators._validation import check_sequences
+from sklstm.windows._lags import features_per_step
 
 SMALL = dict(hidden_size=4, max_epochs=2, random_state=0)
 

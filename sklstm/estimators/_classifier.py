@@ -1,0 +1,538 @@
+"""LSTMClassifier: a recurrent sequence classifier with sklearn's contract.
+
+The counterpart of :class:`~sklstm.LSTMRegressor`, as ``MLPClassifier`` is of
+``MLPRegressor``: the same inputs, scaling, network and training machinery
+(:class:`~sklstm.estimators._base.BaseSequenceModel`), with class labels as targets, a
+cross-entropy loss and probabilities out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+)
+
+from .._state import Fitted
+from ..windows._padding import check_not_ragged
+from ._base import BaseSequenceModel
+from ._docs import fill_training_docs
+from ._validation import check_sequences
+
+
+@fill_training_docs(
+    lr="1e-2",
+    lr_schedule='"cosine"',
+    clip_grad_norm="1.0",
+    max_epochs="300",
+    batch_size="16",
+)
+class LSTMClassifier(ClassifierMixin, BaseSequenceModel):
+    """Recurrent neural network classifier (LSTM or GRU) for sequences.
+
+    Takes sequences ``(n_samples, n_timesteps, n_features)`` (or 2-D
+    ``(n_samples, n_timesteps)`` for one feature per step) and predicts one
+    class label per sequence: binary or multiclass, with labels of any type
+    (str, int, bool). The network reads each sequence and its last hidden
+    state goes through a linear layer to one logit per class (one logit in
+    all for two classes); training minimises the cross-entropy.
+
+    Sequences of different lengths are padded with NaN at their *start*
+    (:func:`~sklstm.pad_sequences`): leading NaN steps mean "not observed",
+    and the recurrence runs over the observed steps only. Inputs are
+    standardised per feature with statistics of the training data.
+
+    Unlike the windows of one series (:class:`~sklstm.LSTMRegressor`), the
+    sequences here are independent samples, so ``early_stopping`` holds out
+    a random, class-stratified ``validation_fraction``, as ``MLPClassifier``
+    does.
+
+    Parameters
+    ----------
+    hidden_size : int, default=48
+        Units in each recurrent layer.
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+    cell : {"lstm", "gru"}, default="gru"
+        Recurrent cell type. The default differs from the regressor's: on
+        the development benchmark (``benchmarks/classification``) a GRU was
+        more accurate and far less seed-dependent on long sequences
+        (GunPoint, 150 steps); ``cell="lstm"`` gives the LSTM.
+    bidirectional : bool, default=False
+        Whether each sequence is also read backwards.
+    dropout : float, default=0.0
+        Dropout probability between recurrent layers and before the head.
+    activation : {"tanh", "relu"}, default="tanh"
+        Cell activation. ``"relu"`` runs an unfused cell loop (several times
+        slower) and is only available with ``cell="lstm"``.
+    head_size : int or None, default=None
+        Units of an extra ReLU dense layer between the recurrent stack and
+        the linear output; None means a linear output only.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, ``{label: weight}``;
+        ``"balanced"`` weighs each class by ``n_samples / (n_classes *
+        count)``. Multiplied with ``sample_weight``.
+    scale : bool, default=True
+        Standardise inputs per feature with statistics of the training data.
+    min_observed_steps : int, default=1
+        Samples with fewer observed (non-NaN) steps are left out of the
+        training loss; their count is ``n_samples_skipped_``.
+    %(optimization)s
+    shuffle : bool, default=True
+        Whether to shuffle the training samples each epoch.
+    early_stopping : bool, default=False
+        Stop when the cross-entropy on a stratified random
+        ``validation_fraction`` of the training samples has not improved by
+        ``tol`` for ``n_iter_no_change`` epochs; the best weights are kept.
+    validation_fraction : float, default=0.1
+        Fraction of the training samples held out for early stopping.
+    %(stopping)s
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, dropout and the validation
+        split. An int makes repeated fits on CPU bit-identical; the caller's
+        global random state is left untouched.
+    warm_start : bool, default=False
+        Whether ``fit`` continues from the current weights and scaling.
+    %(runtime)s
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, sorted.
+    n_classes_ : int
+        Number of classes.
+    n_outputs_ : int
+        Number of network outputs: 1 for two classes (the logit of
+        ``classes_[1]``), else ``n_classes_``.
+    n_features_in_ : int
+        Features per step for 3-D input; for 2-D input the number of columns
+        (timesteps), as for every sklearn estimator.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of a DataFrame passed to ``fit`` (2-D input only).
+    net_ : skorch.NeuralNetRegressor
+        The fitted skorch net; ``net_.module_`` is the torch module and
+        ``net_.history`` the training history.
+    loss_curve_ : list of float
+        Training cross-entropy per epoch.
+    validation_loss_curve_ : list of float
+        Validation cross-entropy per epoch, when ``early_stopping``.
+    validation_scores_ : list of float
+        Accuracy on the validation samples per epoch, when ``early_stopping``.
+    best_epoch_ : int
+        The (1-based) epoch whose weights the model holds.
+    n_iter_ : int
+        Number of epochs run (over all calls to ``fit`` with warm start).
+    n_samples_skipped_ : int
+        Training samples left out by ``min_observed_steps``.
+    x_mean_ : ndarray of shape (n_features,)
+        Mean of each input feature over the observed training steps.
+    x_scale_ : ndarray of shape (n_features,)
+        Standard deviation of each input feature.
+    device_ : str
+        The torch device the network runs on (``device`` resolved).
+
+    See Also
+    --------
+    sklstm.pad_sequences : Pads sequences of different lengths for this model.
+    sklstm.LSTMRegressor : The regression counterpart.
+    sklearn.neural_network.MLPClassifier : The vocabulary these parameters follow.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import LSTMClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(40, 10)).cumsum(axis=1)  # 40 random walks
+    >>> y = np.where(X[:, -1] > X[:, 0], "up", "down")
+    >>> clf = LSTMClassifier(hidden_size=8, max_epochs=30, random_state=0)
+    >>> clf.fit(X, y).classes_
+    array(['down', 'up'], dtype='<U4')
+    >>> bool(clf.score(X, y) > 0.8)
+    True
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSequenceModel._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    _fitted_state = BaseSequenceModel._fitted_state + (
+        Fitted("classes_", "labels"),
+        Fitted("n_classes_", "int"),
+        Fitted("n_outputs_", "int"),
+    )
+
+    # The training loss, fixed (MLPClassifier's attribute of the same name).
+    loss = "log_loss"
+
+    def __init__(
+        self,
+        *,
+        hidden_size=48,
+        num_layers=1,
+        cell="gru",
+        bidirectional=False,
+        dropout=0.0,
+        activation="tanh",
+        head_size=None,
+        class_weight=None,
+        scale=True,
+        min_observed_steps=1,
+        optimizer="adam",
+        lr=1e-2,
+        weight_decay=0.0,
+        lr_schedule="cosine",
+        clip_grad_norm=1.0,
+        max_epochs=300,
+        batch_size=16,
+        shuffle=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        device="cpu",
+        callbacks=None,
+        n_threads=None,
+        precision="float32",
+    ):
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.cell = cell
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.activation = activation
+        self.head_size = head_size
+        self.class_weight = class_weight
+        self.scale = scale
+        self.min_observed_steps = min_observed_steps
+        self.optimizer = optimizer
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.lr_schedule = lr_schedule
+        self.clip_grad_norm = clip_grad_norm
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.device = device
+        self.callbacks = callbacks
+        self.n_threads = n_threads
+        self.precision = precision
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to sequences ``X`` and class labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Training sequences, oldest step first. Leading NaN steps mark
+            missing history (see :func:`~sklstm.pad_sequences`).
+        y : array-like of shape (n_samples,)
+            Class labels (str, int or bool), at least two distinct ones.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights of the loss (multiplied by ``class_weight``).
+
+        Returns
+        -------
+        self : LSTMClassifier
+            The fitted estimator.
+        """
+        continuing = self.warm_start and hasattr(self, "net_")
+        return self._fit_labels(X, y, sample_weight, None, continuing, epochs=None)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one more epoch on ``X``, ``y``.
+
+        The first call fits the scaling on this data and needs ``classes``;
+        later calls keep both.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Training sequences.
+        y : array-like of shape (n_samples,)
+            Class labels, all among ``classes``.
+        classes : array-like of shape (n_classes,), default=None
+            Every label of the problem; required on the first call, ignored
+            afterwards (as in sklearn's ``partial_fit``).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : LSTMClassifier
+            The updated estimator.
+        """
+        continuing = hasattr(self, "net_")
+        if self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' needs the class counts of all of y, "
+                "which partial_fit never sees; pass them as a dict, e.g. "
+                "class_weight=dict(zip(classes, compute_class_weight('balanced', "
+                "classes=classes, y=y_all))), or use fit."
+            )
+        if not continuing and classes is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit "
+                "(every label of the problem, e.g. classes=np.unique(y_all))."
+            )
+        return self._fit_labels(X, y, sample_weight, classes, continuing, epochs=1)
+
+    def _fit_labels(self, X, y, sample_weight, classes, continuing, *, epochs):
+        """Encode the labels as class indices, then train (BaseSequenceModel)."""
+        check_not_ragged(X)
+        y = _check_labels(y)
+        if continuing:
+            _check_known(
+                y, self.classes_, "were not among the classes of the first fit"
+            )
+        else:
+            self.classes_ = _check_classes(y, classes)
+        codes = np.searchsorted(self.classes_, y)
+        weights = self._sample_weights(y, codes, sample_weight)
+        return self._fit(X, codes, weights, continuing=continuing, epochs=epochs)
+
+    def _sample_weights(self, y, codes, sample_weight):
+        """``sample_weight`` times the weight of each sample's class (or None)."""
+        if self.class_weight is None:
+            return sample_weight
+        if isinstance(self.class_weight, dict):
+            _check_known(
+                np.array(list(self.class_weight), dtype=object),
+                self.classes_,
+                "class_weight names but y does not hold",
+            )
+        per_class = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+        weights = per_class[codes]
+        if sample_weight is not None:
+            weights = weights * _check_sample_weight(sample_weight, codes)
+        return weights
+
+    def _learned_targets(self, X3, y, *, used, continuing):
+        if not continuing:
+            self.n_classes_ = len(self.classes_)
+            self.n_outputs_ = 1 if self.n_classes_ == 2 else self.n_classes_
+        codes = np.asarray(y, dtype=np.int64)
+        if self.n_outputs_ == 1:
+            return codes[:, None].astype(np.float64)
+        return np.eye(self.n_classes_)[codes]
+
+    def _criterion(self):
+        from ..nn._class_training import WeightedLogLoss
+
+        return WeightedLogLoss, {}
+
+    def _validation_split(self, seed):
+        from ..nn._class_training import StratifiedSplit
+
+        return StratifiedSplit(self.validation_fraction, seed)
+
+    def _validation_scorer(self):
+        from ..nn._class_training import ValidationAccuracy
+
+        return "valid_acc", ValidationAccuracy()
+
+    def _make_predictor(self):
+        from ._class_predictor import ClassPredictor
+
+        return ClassPredictor(self)
+
+    def _check_restored(self):
+        super()._check_restored()
+        classes = self.classes_
+        if (
+            classes.ndim != 1
+            or len(classes) < 2
+            or len(np.unique(classes)) != len(classes)
+        ):
+            raise ValueError("classes_ is not a 1-D array of 2 or more distinct labels")
+        if self.n_classes_ != len(classes):
+            raise ValueError(f"n_classes_ is {self.n_classes_}, not {len(classes)}")
+        if self.n_outputs_ != (1 if len(classes) == 2 else len(classes)):
+            raise ValueError(
+                f"n_outputs_ is {self.n_outputs_} for {len(classes)} classes"
+            )
+
+    # -------------------------------------------------------------- predict
+
+    def _logits(self, X):
+        if not hasattr(self, "net_"):
+            check_is_fitted(self, "net_")  # raises sklearn's NotFittedError
+        check_not_ragged(X)
+        X3 = check_sequences(self, X, reset=False)
+        return self._predictor.logits(X3, n_threads=self.n_threads)
+
+    def decision_function(self, X):
+        """The network's logits for sequences ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Sequences with the features seen in ``fit``.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For two classes the log-odds of ``classes_[1]`` (positive means
+            ``classes_[1]``), as in sklearn; else one logit per class.
+        """
+        logits = self._logits(X)
+        return logits[:, 0] if self.n_outputs_ == 1 else logits
+
+    def predict(self, X):
+        """Predict the class of each sequence of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Sequences with the features seen in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        logits = self._logits(X)
+        if self.n_outputs_ == 1:
+            return self.classes_[(logits[:, 0] > 0).astype(np.intp)]
+        return self.classes_[logits.argmax(axis=1)]
+
+    def predict_proba(self, X):
+        """Class probabilities of each sequence of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Sequences with the features seen in ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            float64 probabilities in the order of ``classes_``; rows sum to 1.
+        """
+        logits = self._logits(X)
+        return self._predictor.proba(logits)
+
+    def predict_log_proba(self, X):
+        """Logarithm of the class probabilities of each sequence of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Sequences with the features seen in ``fit``.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Computed from the logits directly (no ``log(0)`` for confident
+            predictions).
+        """
+        logits = self._logits(X)
+        return self._predictor.log_proba(logits)
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of :meth:`predict` on ``X`` against the labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Test sequences.
+        y : array-like of shape (n_samples,)
+            True labels; every one must be among ``classes_``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean accuracy.
+        """
+        if hasattr(self, "classes_"):
+            _check_known(_check_labels(y), self.classes_, "were not seen in fit")
+        return super().score(X, y, sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        # NaN is accepted only as leading padding (missing history).
+        # Deterministic given random_state (bit-identical on CPU).
+        tags.non_deterministic = False
+        return tags
+
+
+def _check_labels(y) -> np.ndarray:
+    """``y`` as a 1-D array of class labels; NaN or None labels are refused."""
+    y = column_or_1d(y, warn=True)
+    if y.dtype.kind == "f":
+        missing = np.isnan(y)
+    elif y.dtype == object:
+        missing = pd.isna(y)  # None, NaN, pd.NA, NaT
+    else:
+        missing = np.zeros(len(y), dtype=bool)
+    if missing.any():
+        raise ValueError(
+            f"y has {int(missing.sum())} missing label(s) (NaN or None), the "
+            f"first at sample {int(np.flatnonzero(missing)[0])}. Drop those "
+            f"samples, or give them a class of their own."
+        )
+    check_classification_targets(y)
+    return y
+
+
+def _check_classes(y, classes) -> np.ndarray:
+    """The sorted classes of a fresh fit: of ``y``, or ``classes`` if given."""
+    if len(y) == 0:
+        raise ValueError(
+            "y is empty (0 samples); fit needs samples of at least two classes."
+        )
+    found = np.unique(y)
+    if classes is not None:
+        given = np.unique(_check_labels(classes))
+        _check_known(found, given, "are not in classes")
+        found = given
+    if len(found) < 2:
+        raise ValueError(
+            f"y has {len(found)} class ({found.tolist()}); a classifier needs "
+            f"samples of at least two classes. Check how y was built, or "
+            f"collect samples of another class."
+        )
+    return found
+
+
+def _check_known(y, classes, what) -> None:
+    unknown = np.setdiff1d(y, classes)
+    if len(unknown):
+        raise ValueError(
+            f"y holds label(s) {unknown.tolist()[:5]} that {what} (classes_ = "
+            f"{classes.tolist()}). Refit on data that includes every class "
+            f"(warm_start=False), or drop the samples of unseen classes."
+        )

@@ -1,0 +1,103 @@
+"""How save_model writes a file: atomically, keeping permissions and links."""
+
+import os
+import stat
+
+import _model_files
+import pytest
+from _model_files import TINY
+
+from sklstm import LSTMRegressor, SlidingWindowTransformer
+from sklstm.io import _persistence as persistence
+from sklstm.io._persistence import load_model, save_model
+
+seq3 = _model_files.seq3
+
+
+@pytest.fixture(scope="module")
+def window():
+    return SlidingWindowTransformer(window_length=2).fit([1.0, 2.0, 3.0])
+
+
+def _mode(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_a_new_file_gets_the_umask_default(umask, window, tmp_path):
+    old = os.umask(umask)
+    try:
+        save_model(window, tmp_path / "w.sklstm")
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "w.sklstm") == 0o666 & ~umask
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_an_overwritten_file_keeps_its_permissions(window, tmp_path):
+    path = tmp_path / "w.sklstm"
+    path.write_bytes(b"old")
+    os.chmod(path, 0o640)
+    save_model(window, path)
+    assert _mode(path) == 0o640
+    assert load_model(path).history_.shape == (1, 1)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_a_symlink_is_written_through(window, tmp_path):
+    target = tmp_path / "models" / "v3.sklstm"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    link = tmp_path / "current.sklstm"
+    link.symlink_to(target)
+    save_model(window, link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert load_model(target).history_.shape == (1, 1)
+    assert sorted(os.listdir(target.parent)) == ["v3.sklstm"]
+    assert sorted(os.listdir(tmp_path)) == ["current.sklstm", "models"]
+
+
+def test_the_temporary_file_is_named_after_the_target(window, tmp_path, monkeypatch):
+    seen = []
+    write_member = persistence.write_member
+
+    def spy(zf, name, data):
+        seen.extend(os.listdir(tmp_path))
+        write_member(zf, name, data)
+
+    monkeypatch.setattr(persistence, "write_member", spy)
+    save_model(window, tmp_path / "w.sklstm")
+    assert seen and all(n.startswith("w.sklstm.") and n.endswith(".tmp") for n in seen)
+    assert os.listdir(tmp_path) == ["w.sklstm"]
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, OSError, MemoryError])
+def test_an_interrupted_save_leaves_the_old_file_and_no_temporary(
+    error, window, tmp_path, monkeypatch, seq3
+):
+    X, y, _ = seq3
+    path = tmp_path / "model.sklstm"
+    save_model(LSTMRegressor(**TINY).fit(X, y), path)
+    before = path.read_bytes()
+
+    def fail(zf, name, data):
+        raise error(28, "No space left on device") if error is OSError else error()
+
+    monkeypatch.setattr(persistence, "write_member", fail)
+    with pytest.raises(error) as info:
+        save_model(window, path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["model.sklstm"]
+    if error is OSError:
+        # The user's path, not the temporary file, is named.
+        assert info.value.filename == str(path)
+        assert "model.sklstm" in str(info.value) and ".tmp" not in str(info.value)
+
+
+def test_a_missing_directory_names_the_users_path(window, tmp_path):
+    path = tmp_path / "no" / "such" / "dir" / "w.sklstm"
+    with pytest.raises(FileNotFoundError) as info:
+        save_model(window, path)
+    assert info.value.filename == str(path)
+    assert "Cannot write the model file" in str(info.value)
