@@ -35,22 +35,8 @@ from sklstm import (
     plot_forecast,
     plot_loss,
 )
+from sklstm.datasets import load_airline
 
-# Box & Jenkins (1976), series G: international airline passengers, thousands.
-PASSENGERS = [
-    112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118,
-    115, 126, 141, 135, 125, 149, 170, 170, 158, 133, 114, 140,
-    145, 150, 178, 163, 172, 178, 199, 199, 184, 162, 146, 166,
-    171, 180, 193, 181, 183, 218, 230, 242, 209, 191, 172, 194,
-    196, 196, 236, 235, 229, 243, 264, 272, 237, 211, 180, 201,
-    204, 188, 235, 227, 234, 264, 302, 293, 259, 229, 203, 229,
-    242, 233, 267, 269, 270, 315, 364, 347, 312, 274, 237, 278,
-    284, 277, 317, 313, 318, 374, 413, 405, 355, 306, 271, 306,
-    315, 301, 356, 348, 355, 422, 465, 467, 404, 347, 305, 336,
-    340, 318, 362, 348, 363, 435, 491, 505, 404, 359, 310, 337,
-    360, 342, 406, 396, 420, 472, 548, 559, 463, 407, 362, 405,
-    417, 391, 419, 461, 472, 535, 622, 606, 508, 461, 390, 432,
-]  # fmt: skip
 SEASON = 12
 WINDOW = 13  # one year plus the same month a year ago
 # Chosen by a small sweep over cell, size, epochs and learning rate on the
@@ -147,8 +133,7 @@ def plot(forecaster, series, path):
 
 
 def main():
-    index = pd.date_range("1949-01-01", periods=len(PASSENGERS), freq="MS")
-    series = pd.Series(PASSENGERS, index=index, name="passengers", dtype=float)
+    series = load_airline()  # monthly, 1949-01 .. 1960-12
 
     table = backtest(series)
     print("One-step-ahead backtest, last 4 years (TimeSeriesSplit, 4 folds):")

@@ -16,7 +16,7 @@ The story of a pandas user with many related series in one long table:
 4. one small plot per series saved as PNG (needs matplotlib:
    ``pip install sklstm[examples]``).
 
-The data (``examples/data/uschange.csv``, see ``examples/data/SOURCES.md``)
+The data (``sklstm.datasets.load_uschange()``, shipped with the package)
 are quarterly percentage changes of US consumption, income, production,
 savings and unemployment. Savings swing about ten times more than the other
 series; a global model fitted on raw values would spend its loss on them, so
@@ -46,8 +46,8 @@ import numpy as np
 import pandas as pd
 
 from sklstm import LSTMRegressor, PanelTimeSeriesSplit, SeriesForecaster
+from sklstm.datasets import load_uschange
 
-DATA = Path(__file__).resolve().parent / "data" / "uschange.csv"
 SERIES = ["consumption", "income", "production", "unemployment"]
 HORIZON = 4  # one year of quarters
 WINDOW = 8
@@ -68,8 +68,7 @@ if QUICK:  # a few epochs only prove that the script runs
 
 def load_panel():
     """The CSV (one column per series) as a panel indexed by (series, quarter)."""
-    wide = pd.read_csv(DATA)
-    wide["quarter"] = pd.PeriodIndex(wide["quarter"], freq="Q")
+    wide = load_uschange().reset_index()
     long = wide.melt(id_vars="quarter", value_vars=SERIES, var_name="series")
     return long.set_index(["series", "quarter"])["value"].rename("change")
 

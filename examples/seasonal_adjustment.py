@@ -6,7 +6,7 @@ classical decomposition's profile averages every year of the training part.
 target before the windows are cut and restores it on every forecast, so the
 network learns the trend and the irregular part only.
 
-The data (``examples/data/wineind.csv``, see ``examples/data/SOURCES.md``)
+The data (``sklstm.datasets.load_wineind()``, shipped with the package)
 are monthly sales of Australian wine makers, 1980-01 .. 1994-08. The last 12
 months are the test part; the script prints each model's MAE on them:
 
@@ -33,21 +33,14 @@ Run: ``python examples/seasonal_adjustment.py``.
 """
 
 import warnings
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from sklstm import LSTMRegressor, SeriesForecaster
+from sklstm.datasets import load_wineind
 
-DATA = Path(__file__).resolve().parent / "data" / "wineind.csv"
 HORIZON = 12
-
-
-def load() -> pd.Series:
-    frame = pd.read_csv(DATA, parse_dates=["time"], index_col="time")
-    return frame["value"].asfreq("MS").rename("sales").astype(float)
 
 
 def forecaster(deseasonalize=None) -> SeriesForecaster:
@@ -61,7 +54,7 @@ def forecaster(deseasonalize=None) -> SeriesForecaster:
 
 def main() -> None:
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
-    sales = load()
+    sales = load_wineind()
     train, test = sales.iloc[:-HORIZON], sales.iloc[-HORIZON:]
     rows = {"seasonal naive": train.iloc[-12:].to_numpy()}
     for kind in (None, "additive", "multiplicative"):

@@ -21,13 +21,11 @@ from sklearn.metrics import confusion_matrix
 from sklearn.neighbors import KNeighborsClassifier
 
 from sklstm import LSTMClassifier
+from sklstm.datasets import load_italy_power_demand
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE.parent / "benchmarks" / "data" / "ucr" / "ItalyPowerDemand.npz"
 
-with np.load(DATA, allow_pickle=False) as data:
-    X_train, y_train = data["X_train"], data["y_train"]
-    X_test, y_test = data["X_test"], data["y_test"]
+X_train, y_train, X_test, y_test = load_italy_power_demand()
 print(f"train {X_train.shape}, test {X_test.shape}, classes {np.unique(y_train)}")
 
 # 3-D (days, 24 hours, 1 feature) in, str labels "1"/"2" in and out.

@@ -7,7 +7,8 @@ clone or pickle pipelines (joblib workers, notebooks) start fast.
 The package is organised by concern (see ARCHITECTURE.md): :mod:`sklstm.windows`
 (series in, windows out), :mod:`sklstm.model_selection`, :mod:`sklstm.nn` (the
 torch side), :mod:`sklstm.estimators`, :mod:`sklstm.forecasting`,
-:mod:`sklstm.io` and :mod:`sklstm.plotting`. Every public name is also
+:mod:`sklstm.io` and :mod:`sklstm.plotting`, plus example data in
+:mod:`sklstm.datasets`. Every public name of the first seven is also
 available here.
 """
 

@@ -32,6 +32,7 @@ MAY_IMPORT = {
     "forecasting": {"core", "windows", "estimators"},
     "io": {"core", "windows", "nn", "estimators", "forecasting"},
     "plotting": {"core", "windows"},
+    "datasets": set(),
     "sklstm": {
         "core",
         "windows",
@@ -41,6 +42,7 @@ MAY_IMPORT = {
         "forecasting",
         "io",
         "plotting",
+        "datasets",
     },
 }
 

@@ -1,10 +1,12 @@
 """Every Python block of README.md runs as written, in order, in one namespace.
 
-Blocks are the ```python fences of README.md. They run from a temporary
-directory that holds a link to ``examples/`` (the README reads the airline
-data from there, as a user in a checkout's root would), so files the README
-writes land in the temporary directory. Nothing is substituted: where a
-block would be slow, the README itself uses small settings and says so.
+Blocks are the ```python fences of README.md. They run in a fresh Python
+process whose working directory is a temporary folder holding only a copy of
+README.md, as for a user who installed the package and copied the blocks:
+nothing of the repository (examples, data, the source tree) is reachable
+from there, only the installed ``sklstm``, and files the README writes land
+in that folder. Nothing is substituted: where a block would be slow, the
+README itself uses small settings and says so.
 
 A block fenced as ```python no-run is shown but not run. It must be listed
 in ``NOT_RUN`` with its reason, so an exception is never silent; today that
@@ -12,10 +14,11 @@ is only the sktime/skforecast block, whose calls the integration tests run in
 their own environment (the Dask block runs on an in-process ``LocalCluster``).
 """
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -67,17 +70,33 @@ def test_every_readme_block_runs_or_is_listed_as_not_run():
     assert len(BLOCKS) - len(not_run) >= 6  # the README's examples are real
 
 
-def test_readme_python_blocks_run_in_order(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
-    namespace = {"__name__": "__readme__"}
-    for info, code, line, section in BLOCKS:
-        if info == NO_RUN:
-            continue
-        try:
-            exec(compile(code, f"README.md:{line}", "exec"), namespace)  # noqa: S102
-        except Exception as exc:  # report which block, then fail
-            pytest.fail(
-                f"README.md block at line {line} (section {section!r}) failed: "
-                f"{type(exc).__name__}: {exc}"
-            )
+# Runs in the child: the blocks arrive as JSON on stdin, run in one namespace,
+# and the first failure is reported with its line and section.
+RUNNER = """
+import json, sys, traceback
+namespace = {"__name__": "__readme__"}
+for line, section, code in json.load(sys.stdin):
+    try:
+        exec(compile(code, f"README.md:{line}", "exec"), namespace)
+    except Exception as exc:
+        traceback.print_exc()
+        print(f"README.md block at line {line} (section {section!r}) failed: "
+              f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        sys.exit(1)
+"""
+
+
+def test_readme_python_blocks_run_in_order(tmp_path):
+    (tmp_path / "README.md").write_text(README.read_text(encoding="utf-8"))
+    blocks = [
+        (line, section, code) for info, code, line, section in BLOCKS if info != NO_RUN
+    ]
+    result = subprocess.run(
+        [sys.executable, "-c", RUNNER],
+        input=json.dumps(blocks),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
