@@ -60,8 +60,8 @@ def _versions(python: Path) -> dict[str, str]:
     return json.loads(done.stdout)
 
 
-def worker_command(python: Path, freq: str, models) -> list[str]:
-    """The worker's command line, less ``--out`` and ``--jobs``."""
+def worker_command(python: Path, freq: str, model: str) -> list[str]:
+    """The worker's command line for one model, less ``--out`` and ``--jobs``."""
     return [
         str(python),
         "-m",
@@ -69,7 +69,7 @@ def worker_command(python: Path, freq: str, models) -> list[str]:
         "--freq",
         freq,
         "--models",
-        ",".join(models),
+        model,
     ]
 
 
@@ -81,7 +81,7 @@ def cache_path(command: list[str], versions: dict[str, str], freq: str) -> Path:
     """
     text = json.dumps({"command": command[1:], "versions": versions}, sort_keys=True)
     key = hashlib.sha256(text.encode()).hexdigest()[:12]
-    return CACHE / f"{freq}-{key}.npz"
+    return CACHE / f"{freq}-{command[-1]}-{key}.npz"
 
 
 def statsforecast_runs(
@@ -94,10 +94,11 @@ def statsforecast_runs(
 ) -> tuple[list[MethodRun], dict[str, str]]:
     """statsforecast's models on the frequencies of ``series``.
 
-    The worker always forecasts every series of a frequency (so one cache
-    file serves the full run and every subset); the forecasts of ``series``
-    are returned, with the seconds of the whole frequency scaled to their
-    share of its series.
+    The worker always forecasts every series of a frequency, one model per
+    call and cache file (so one file serves the full run and every subset,
+    and a slow model does not hold back the others' cache); the forecasts of
+    ``series`` are returned, with the seconds of the whole frequency scaled
+    to their share of its series.
 
     Returns
     -------
@@ -114,34 +115,38 @@ def statsforecast_runs(
     versions = _versions(python)
     runs = {name: MethodRun(name) for name in models}
     for freq in dict.fromkeys(s.freq for s in series):
-        command = worker_command(python, freq, models)
-        path = cache_path(command, versions, freq)
-        cached = path.exists()
-        if not cached:
-            log(f"statsforecast {freq}: fitting {', '.join(models)} (then cached)")
-            subprocess.run(
-                [*command, "--out", str(path), "--jobs", str(jobs)],
-                cwd=ROOT,
-                check=True,
-            )
-        with np.load(path) as stored:
-            position = {i: k for k, i in enumerate(stored["ids"].tolist())}
-            wanted = [s.id for s in series if s.freq == freq]
-            share = len(wanted) / len(position)
-            for name in models:
-                table = stored[f"forecast_{name}"]
-                run = MethodRun(
-                    name,
-                    {i: table[position[i]] for i in wanted},
-                    float(stored[f"seconds_{name}"]) * share,
-                    "cached" if cached else "",
+        wanted = [s.id for s in series if s.freq == freq]
+        for name in models:
+            command = worker_command(python, freq, name)
+            path = cache_path(command, versions, freq)
+            cached = path.exists()
+            if not cached:
+                log(f"statsforecast {name} {freq}: fitting every series (then cached)")
+                subprocess.run(
+                    [*command, "--out", str(path), "--jobs", str(jobs)],
+                    cwd=ROOT,
+                    check=True,
                 )
-                runs[name].merge(run)
+            runs[name].merge(_read(path, name, wanted, cached))
     return list(runs.values()), versions
+
+
+def _read(path: Path, name: str, wanted: list[str], cached: bool) -> MethodRun:
+    """The forecasts of the ``wanted`` series from a worker's file."""
+    with np.load(path) as stored:
+        position = {i: k for k, i in enumerate(stored["ids"].tolist())}
+        table = stored[f"forecast_{name}"]
+        return MethodRun(
+            name,
+            {i: table[position[i]] for i in wanted},
+            float(stored[f"seconds_{name}"]) * len(wanted) / len(position),
+            "cached" if cached else "",
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover - a manual way to fill the cache
     from .data import FREQUENCIES, load_m3
 
     freqs = sys.argv[1].split(",") if len(sys.argv) > 1 else FREQUENCIES
-    statsforecast_runs(load_m3(freqs))
+    models = sys.argv[2].split(",") if len(sys.argv) > 2 else MODELS
+    statsforecast_runs(load_m3(freqs), models=models)
