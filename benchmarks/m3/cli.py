@@ -218,8 +218,9 @@ def render(args, result, minutes) -> str:
         "share of series whose MASE exceeds twice seasonal naive's. fit s: "
         "fit and forecast seconds summed over the frequencies (local models: "
         "summed over the fits; statsforecast: the run that filled the cache, "
-        "scaled to the share of series selected). Published rows: all 3,003 "
-        "series, for reference.\n"
+        "scaled to the share of series selected; '—' where the time was spent "
+        "on other series too). Published rows: all 3,003 series, for "
+        "reference only (a --quick run scores a sample).\n"
     )
     footnotes = notes(runs + local_runs)
     if footnotes:
