@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .data import FREQUENCIES, SIZES
+from .sf_worker import MODELS
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 QUICK_FRACTION = 0.05
@@ -64,6 +65,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="no Theta/AutoETS/AutoTheta/AutoARIMA rows (no baseline environment)",
     )
     parser.add_argument(
+        "--statsforecast-models",
+        default=",".join(MODELS),
+        help=f"comma-separated subset of {', '.join(MODELS)} (default: all)",
+    )
+    parser.add_argument(
         "--skip-hgb", action="store_true", help="no HistGradientBoosting row"
     )
     parser.add_argument(
@@ -101,6 +107,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown --freq {unknown}; choose from {', '.join(FREQUENCIES)}")
     args.freqs = tuple(f for f in FREQUENCIES if f in freqs)
+    models = [m.strip() for m in args.statsforecast_models.split(",") if m.strip()]
+    unknown = sorted(set(models) - set(MODELS))
+    if unknown:
+        parser.error(f"unknown --statsforecast-models {unknown}; choose from {MODELS}")
+    args.statsforecast_models = tuple(m for m in MODELS if m in models)
     if args.jobs < 1:
         parser.error("--jobs must be >= 1")
     if not 0 < args.local_fraction <= 1:
@@ -155,7 +166,7 @@ def run(args, log) -> tuple[list, list, list, list, str]:
     extra = ""
     if not args.skip_statsforecast:
         sf_runs, sf_versions = baselines.statsforecast_runs(
-            series, jobs=args.jobs, log=log
+            series, models=args.statsforecast_models, jobs=args.jobs, log=log
         )
         runs += sf_runs
         extra = "; baselines environment: " + ", ".join(
