@@ -57,3 +57,21 @@ def test_every_public_class_has_a_runnable_example():
     for obj in PUBLIC:
         if inspect.isclass(obj) and not issubclass(obj, Warning):
             assert ">>>" in (obj.__doc__ or ""), obj.__name__
+
+
+def test_estimators_list_their_parameters_in_the_same_groups():
+    # Architecture, what is learned, loss, optimisation, stopping, runtime:
+    # the shared parameters stand in the same order in both signatures, and
+    # the classifier's one loss parameter where the regressor's loss is.
+    regressor = _signature_params(sklstm.LSTMRegressor.__init__)
+    classifier = _signature_params(sklstm.LSTMClassifier.__init__)
+    assert [n for n in classifier if n in regressor] == [
+        n for n in regressor if n in classifier
+    ]
+    position = classifier.index("class_weight")
+    assert classifier[position - 1 : position + 2] == [
+        "min_observed_steps",
+        "class_weight",
+        "optimizer",
+    ]
+    assert regressor.index("input_lags") + 1 == regressor.index("loss")

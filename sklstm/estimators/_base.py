@@ -103,9 +103,11 @@ def _import_torch_modules():
 class BaseSequenceModel(BaseEstimator):
     """Shared fit machinery of the recurrent estimators (not for direct use)."""
 
-    # The hyperparameters of the network and its training; estimators extend
-    # this dict with their own.
+    # The hyperparameters of the network and its training, in the groups and
+    # order of the estimators' signatures; estimators extend this dict with
+    # their own.
     _parameter_constraints: dict = {
+        # architecture
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "cell": [StrOptions({"lstm", "gru"})],
@@ -113,20 +115,24 @@ class BaseSequenceModel(BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "activation": [StrOptions({"tanh", "relu"})],
         "head_size": [Interval(Integral, 1, None, closed="left"), None],
+        # what is learned, and from which input
         "scale": ["boolean"],
         "min_observed_steps": [Interval(Integral, 1, None, closed="left")],
+        # optimisation
         "optimizer": [StrOptions(_OPTIMIZERS), callable],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "lr_schedule": [StrOptions({"plateau", "cosine"}), None],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
+        # stopping
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
+        # runtime
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
         "verbose": ["verbose"],

@@ -23,12 +23,24 @@ default="adam"
         cosine annealing over ``max_epochs``.
     clip_grad_norm : float or None, default=%(clip_grad_norm)s
         Clip the gradient norm to this value.
-    max_epochs : int, default=%(max_epochs)s
-        Maximum number of passes over the training data. A fit that ends
-        here while its loss is still improving warns with sklearn's
-        ``ConvergenceWarning``.
     batch_size : int, default=%(batch_size)s
         Samples per gradient step."""
+
+# The one place that states the epoch vocabulary; both docstrings include it.
+# The names stay mixed on purpose: ``max_epochs`` because "iteration" often
+# means one batch in torch libraries (Lightning's ``max_steps``), while
+# sklearn users grid-search ``n_iter_no_change`` and read ``n_iter_``, which
+# count epochs in ``MLPRegressor`` as well.
+MAX_EPOCHS = """\
+    max_epochs : int, default=%(max_epochs)s
+        Maximum number of epochs (passes over the training samples). A fit
+        that ends here while its loss is still improving warns with
+        sklearn's ``ConvergenceWarning``. Training is counted in epochs
+        throughout: ``max_epochs`` is skorch's and Lightning's name for
+        ``MLPRegressor``'s ``max_iter``; ``n_iter_no_change`` and the fitted
+        ``n_iter_`` keep ``MLPRegressor``'s names, which count epochs there
+        too; ``best_epoch_`` is 1-based, ``loss_curve_`` has one value per
+        epoch, and ``partial_fit`` runs one epoch."""
 
 STOPPING = """\
     n_iter_no_change : int, default=10
@@ -71,7 +83,13 @@ RUNTIME = """\
 
 
 def fill_training_docs(*, extra_blocks: dict | None = None, **defaults: str):
-    """Class decorator: fill ``%(optimization)s``, ``%(stopping)s``, ``%(runtime)s``.
+    """Class decorator: fill the shared blocks of a class docstring.
+
+    The placeholders are ``%(optimization)s`` (``optimizer`` to
+    ``batch_size``), ``%(max_epochs)s``, ``%(stopping)s``
+    (``n_iter_no_change``, ``tol``) and ``%(runtime)s`` (``verbose`` to
+    ``precision``); the parameters between them differ per estimator and
+    stand in the class docstring.
 
     ``defaults`` are the per-estimator defaults the shared text names
     (``lr``, ``lr_schedule``, ``clip_grad_norm``, ``max_epochs``,
@@ -97,6 +115,7 @@ def fill_training_docs(*, extra_blocks: dict | None = None, **defaults: str):
     # first line brings no indentation of its own.
     blocks = {
         "optimization": (OPTIMIZATION % defaults).lstrip(),
+        "max_epochs": (MAX_EPOCHS % defaults).lstrip(),
         "stopping": STOPPING.lstrip(),
         "runtime": RUNTIME.lstrip(),
         **(extra_blocks or {}),

@@ -25,7 +25,7 @@ from ..windows._window_scaling import (
 from ._base import BaseSequenceModel
 from ._docs import fill_training_docs
 from ._linear_path import check_timesteps
-from ._regressor_outputs import OUTPUTS_DOC, RegressorOutputsMixin
+from ._regressor_outputs import LOSS_DOC, RegressorOutputsMixin
 from ._scaling import (
     check_target_magnitude,
     input_scaling,
@@ -46,7 +46,7 @@ from ._validation import check_sequences, scan_sequences
     clip_grad_norm="None",
     max_epochs="100",
     batch_size="32",
-    extra_blocks={"outputs": OUTPUTS_DOC},
+    extra_blocks={"loss": LOSS_DOC},
 )
 class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
     """Recurrent neural network regressor (LSTM or GRU) for sequences.
@@ -67,6 +67,13 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
     regression on the same inputs, is added to the recurrent output, so the
     network starts from, and learns on top of, a linear autoregression.
 
+    The parameters come in six groups, in this order (the signature's too):
+    the network (``hidden_size`` to ``n_ensemble``), what it learns and from
+    which input (``target_mode`` to ``input_lags``), the loss (``loss``,
+    ``quantiles``), the optimisation (``optimizer`` to ``shuffle``), when
+    training stops (``max_epochs`` to ``tol``) and the runtime
+    (``random_state`` to ``precision``).
+
     Parameters
     ----------
     hidden_size : int, default=50
@@ -86,6 +93,12 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
     head_size : int or None, default=None
         Units of an extra ReLU dense layer between the recurrent stack and
         the linear output; None means a linear output only.
+    n_ensemble : int, default=1
+        Number of networks trained side by side (a deep ensemble) on the
+        same batches, each with its own initial weights (seeds derived from
+        ``random_state``) and the same linear-path start; ``predict``
+        averages them. Each gets the gradient of its own loss; training
+        costs about ``n_ensemble`` times one network.
     target_mode : {"auto", "level", "delta"}, default="auto"
         What the network learns. ``"level"``: the target itself, from the
         windows as given. ``"delta"``: relative windows: the target minus the
@@ -132,11 +145,22 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
     min_observed_steps : int, default=1
         Samples with fewer observed (non-NaN) steps are left out of the
         training loss; their count is ``n_samples_skipped_``.
-    %(outputs)s
+    input_lags : "auto", int or None, default="auto"
+        How 2-D input is read. ``"auto"``: as ``(n_samples, n_timesteps)``,
+        oldest step first, unless ``fit`` got a DataFrame with columns named
+        ``lag_1 .. lag_k`` (skforecast's lag matrices, newest first): then
+        the lags become the steps of feature 0, oldest first, and every
+        other column one more feature, repeated at each step. An int ``k``:
+        the first ``k`` columns are ``lag_1 .. lag_k`` (newest first, with
+        or without names) and the rest per-sample features, as
+        skforecast's ``ForecasterRecursive(lags=k)`` passes them. None: 2-D
+        columns are always timesteps, oldest first.
+    %(loss)s
     %(optimization)s
     shuffle : bool, default=True
         Whether to shuffle the training samples each epoch (windows are
         self-contained, so this does not leak the future).
+    %(max_epochs)s
     early_stopping : bool, default=False
         Stop when the loss on the last ``validation_fraction`` of the
         training rows (in time order, never shuffled) has not improved by
@@ -158,16 +182,6 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         that shapes the weights or targets (the architecture, ``scale``,
         ``optimizer``, ``random_state``, ``target_mode``, ``loss``, ...).
     %(runtime)s
-    input_lags : "auto", int or None, default="auto"
-        How 2-D input is read. ``"auto"``: as ``(n_samples, n_timesteps)``,
-        oldest step first, unless ``fit`` got a DataFrame with columns named
-        ``lag_1 .. lag_k`` (skforecast's lag matrices, newest first): then
-        the lags become the steps of feature 0, oldest first, and every
-        other column one more feature, repeated at each step. An int ``k``:
-        the first ``k`` columns are ``lag_1 .. lag_k`` (newest first, with
-        or without names) and the rest per-sample features, as
-        skforecast's ``ForecasterRecursive(lags=k)`` passes them. None: 2-D
-        columns are always timesteps, oldest first.
 
     Attributes
     ----------
@@ -233,13 +247,14 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
     202
     """
 
+    # The base's constraints, then this estimator's, group by group.
     _parameter_constraints: dict = {
         **BaseSequenceModel._parameter_constraints,
+        # architecture
+        "n_ensemble": [Interval(Integral, 1, None, closed="left")],
+        # what is learned, and from which input
         "target_mode": [StrOptions({"auto", "level", "delta"})],
         "target_feature": [Interval(Integral, 0, None, closed="left")],
-        "loss": [StrOptions({"mse", "mae", "huber", "quantile"})],
-        "quantiles": [tuple, list],
-        "n_ensemble": [Interval(Integral, 1, None, closed="left")],
         "linear_path": ["boolean"],
         "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
         "window_scaling": [StrOptions({"mean"}), None],
@@ -248,6 +263,9 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
             Interval(Integral, 1, None, closed="left"),
             None,
         ],
+        # loss
+        "loss": [StrOptions({"mse", "mae", "huber", "quantile"})],
+        "quantiles": [tuple, list],
     }
 
     _warm_start_fixed = BaseSequenceModel._warm_start_fixed + (
@@ -284,6 +302,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
     def __init__(
         self,
         *,
+        # architecture
         hidden_size=50,
         num_layers=1,
         cell="lstm",
@@ -291,6 +310,8 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         dropout=0.0,
         activation="tanh",
         head_size=None,
+        n_ensemble=1,
+        # what is learned, and from which input
         target_mode="auto",
         target_feature=0,
         linear_path=True,
@@ -298,21 +319,25 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         window_scaling=None,
         scale=True,
         min_observed_steps=1,
+        input_lags="auto",
+        # loss
         loss="mse",
         quantiles=(0.1, 0.5, 0.9),
-        n_ensemble=1,
+        # optimisation
         optimizer="adam",
         lr=1e-3,
         weight_decay=0.0,
         lr_schedule=None,
         clip_grad_norm=None,
-        max_epochs=100,
         batch_size=32,
         shuffle=True,
+        # stopping
+        max_epochs=100,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        # runtime
         random_state=None,
         warm_start=False,
         verbose=0,
@@ -320,7 +345,6 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         callbacks=None,
         n_threads=None,
         precision="float32",
-        input_lags="auto",
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -329,6 +353,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         self.dropout = dropout
         self.activation = activation
         self.head_size = head_size
+        self.n_ensemble = n_ensemble
         self.target_mode = target_mode
         self.target_feature = target_feature
         self.linear_path = linear_path
@@ -336,17 +361,17 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         self.window_scaling = window_scaling
         self.scale = scale
         self.min_observed_steps = min_observed_steps
+        self.input_lags = input_lags
         self.loss = loss
         self.quantiles = quantiles
-        self.n_ensemble = n_ensemble
         self.optimizer = optimizer
         self.lr = lr
         self.weight_decay = weight_decay
         self.lr_schedule = lr_schedule
         self.clip_grad_norm = clip_grad_norm
-        self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.shuffle = shuffle
+        self.max_epochs = max_epochs
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -358,7 +383,6 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         self.callbacks = callbacks
         self.n_threads = n_threads
         self.precision = precision
-        self.input_lags = input_lags
 
     # ------------------------------------------------------------------ fit
 

@@ -1,10 +1,9 @@
 """What :class:`~sklstm.LSTMRegressor` predicts, beyond ``predict``.
 
-The parameters that shape the outputs (``loss``, ``quantiles``,
-``n_ensemble``) are documented here, for the class docstring's
-``%(outputs)s``; ``predict_quantiles`` and the input-length check that both
-predict methods run live in :class:`RegressorOutputsMixin`. Kept out of the
-class so that it stays readable (the issue's size rule).
+The loss parameters (``loss``, ``quantiles``) are documented here, for the
+class docstring's ``%(loss)s``; ``predict_quantiles`` and the input-length
+check that both predict methods run live in :class:`RegressorOutputsMixin`.
+Kept out of the class so that it stays readable (the issue's size rule).
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._linear_path import check_timesteps
 from ._validation import check_sequences
 
-OUTPUTS_DOC = """\
+LOSS_DOC = """\
 loss : {"mse", "mae", "huber", "quantile"}, default="mse"
         Training loss, computed on the scaled targets. ``"quantile"``: the
         pinball loss of every level of ``quantiles``; ``predict`` then
@@ -25,13 +24,7 @@ loss : {"mse", "mae", "huber", "quantile"}, default="mse"
         network predicts one value per (output, level); the level closest to
         0.5 is a direct output (its linear path starts at the ridge fit), the
         others softplus steps from their neighbours, so quantiles never
-        cross. Checked but unused with another loss.
-    n_ensemble : int, default=1
-        Number of networks trained side by side (a deep ensemble) on the
-        same batches, each with its own initial weights (seeds derived from
-        ``random_state``) and the same linear-path start; ``predict``
-        averages them. Each gets the gradient of its own loss; training
-        costs about ``n_ensemble`` times one network."""
+        cross. Checked but unused with another loss."""
 
 
 class RegressorOutputsMixin:
