@@ -22,23 +22,30 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._state import Fitted, set_fitted_state
-from ..windows._index import future_index, index_step
-from ..windows._panel import is_panel
+from ..windows._panel import continued_tails, is_panel, series_tails, time_like
 from ..windows._series import read_series, target_position
 from ..windows._sliding import sliding_windows
-from . import _panel as panel
 from . import _seasonal_adjustment as seasonal
 from ._paths import (
     calibration_residuals,
     check_columns,
     forecast_paths,
     forecast_table,
-    future_targets,
+    future_covariates_of,
     quantile_frame,
     squeeze,
-    with_future_covariates,
 )
-from ._restore import check_restored
+from ._restore import PANEL_STATE, check_restored
+from ._seasonal_adjustment import KINDS
+from ._series_panel import (
+    SeriesEnds,
+    SeriesPanel,
+    common_step,
+    labels_from_codes,
+    read_rows,
+    step_text,
+    step_value,
+)
 
 
 class SeriesForecaster(RegressorMixin, BaseEstimator):
@@ -175,7 +182,8 @@ n_features_in_)
     ``GridSearchCV(cv=PanelTimeSeriesSplit(...))``), and conformal
     intervals use the last ``conformal_fraction`` of each series' origins,
     their residuals pooled: one half width per step for every series.
-    See ``sklstm.forecasting._panel``.
+    A single series is read as a panel of one (see
+    ``sklstm.forecasting._series_panel``): both run the same code.
 
     Without ``y`` a scorer has nothing to compare with: sklearn then warns
     ``"Scoring failed"`` and records NaN. The default ``score(X)`` (used when
@@ -212,7 +220,7 @@ n_features_in_)
             StrOptions({"auto"}),
             None,
         ],
-        "deseasonalize": [StrOptions(set(seasonal.KINDS)), None],
+        "deseasonalize": [StrOptions(set(KINDS)), None],
     }
 
     # Every fitted attribute, declared once (see sklstm._state).
@@ -231,7 +239,7 @@ n_features_in_)
         Fitted("deseasonalize_", "str", optional=True),
         Fitted("seasonal_profile_", "array", optional=True),
         Fitted("_season_anchor", "label", optional=True),
-        # A panel fit only (see sklstm.forecasting._panel).
+        # A panel fit only (see sklstm.forecasting._series_panel).
         Fitted("series_ids_", "labels", optional=True),
         Fitted("series_last_window_", "array", optional=True),
         Fitted("_series_next_time", "array", optional=True),
@@ -290,22 +298,29 @@ n_features_in_)
             )
             self.target_name_ = columns[self._target_pos]
         else:
-            check_columns(self, series)
+            check_columns(
+                series,
+                n_features=self.n_features_in_,
+                names=getattr(self, "feature_names_in_", None),
+                owner=type(self).__name__,
+            )
         values = series.numeric_values(np.float64, min_rows=1, finite=True)
         order = [self._target_pos] + [
             i for i in range(values.shape[1]) if i != self._target_pos
         ]
         return values[:, order], series.index
 
-    # -------------------------------------------------------------- fit
+    def _read(self, X, *, steps=True) -> SeriesPanel:
+        """New rows (not fitted on) as a panel, checked against the fit."""
+        values, index = self._series_values(X, fitting=False)
+        fallback = None
+        if steps and is_panel(index) and hasattr(self, "series_ids_"):
+            # The step a fitted panel's series share dates short new series.
+            like = self._series_time_like
+            fallback = common_step([step_value(t, like) for t in self._series_steps])
+        return read_rows(values, index, freq=self.freq, steps=steps, fallback=fallback)
 
-    def _n_scored(self, values, y):
-        """Rows of X whose whole horizon is observed (and whose path is defined)."""
-        n = len(values) - self.horizon if y is None else len(values)
-        if self.strategy == "recursive" and values.shape[1] > 1:
-            # A recursive path needs the covariates of its next horizon - 1 steps.
-            n = min(n, len(values) - self.horizon + 1)
-        return n
+    # -------------------------------------------------------------- fit
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
@@ -329,58 +344,125 @@ n_features_in_)
             The fitted forecaster.
         """
         values, index = self._series_values(X, fitting=True)
-        for name in panel.PANEL_STATE:
-            self.__dict__.pop(name, None)
         base = LSTMRegressorDefault() if self.estimator is None else self.estimator
-        if is_panel(index):
-            if self.deseasonalize is not None:
-                raise ValueError(
-                    "deseasonalize is not available for a panel yet: each "
-                    "series would need its own profile. Use deseasonalize=None."
-                )
-            seasonal.fit_adjustment(self, None, None, None, 0)  # forget one
-            return panel.fit(self, values, index, y, base)
-        targets = future_targets(values, index, y, self.horizon)
-        self._index_like = None if index is None else index[:0]
-        self._index_step = None
-        if index is not None:
-            self._index_step = index_step(index, strict=True, freq=self.freq)
-            self._index_end = index[-1]
-        keep = min(len(values), self.window_length)
-        self.last_window_ = values[len(values) - keep :].copy()
-        origin = len(values) - keep  # phase 0: the first row of last_window_
-        seasonal.fit_adjustment(self, values[:, 0], index, self._index_step, origin)
-        adjustment = seasonal.adjustment_of(self)
+        if self.deseasonalize is not None and is_panel(index):
+            raise ValueError(
+                "deseasonalize is not available for a panel yet: each "
+                "series would need its own profile. Use deseasonalize=None."
+            )
+        data = read_rows(values, index, freq=self.freq)
+        targets = data.targets(y, self.horizon)
+        steps_ahead = self.horizon if self.strategy == "direct" else 1
+        sizes = data.panel.sizes
+        train = data.per_series(sizes - steps_ahead if y is None else sizes)
+        self._remember_ends(data)
+        ordered = data.ordered
+        adjustment = self._fit_adjustment(data)
         if adjustment is not None:
-            phases = np.arange(len(values)) - origin
-            values, _ = seasonal.without_season(adjustment, values, phases)
+            phases = data.positions - (len(values) - len(self.last_window_))
+            ordered, _ = seasonal.without_season(adjustment, ordered, phases)
             targets = adjustment.remove(
                 targets, seasonal.target_phases(phases, self.horizon)
             )
-        steps_ahead = self.horizon if self.strategy == "direct" else 1
-        n_origins = len(values) - steps_ahead if y is None else len(values)
-        if n_origins < 2:
-            raise ValueError(
-                f"The series has {len(values)} rows (n_samples={len(values)}); "
-                f"it needs at least {steps_ahead + 2} for horizon={self.horizon} "
-                f"with strategy={self.strategy!r}."
-            )
-        windows = sliding_windows(values, self.window_length, padding=self.padding)
-        base = seasonal.with_season(self, base, self._index_step)
+        if data.count(train) < 2:
+            raise self._too_few_origins(data, steps_ahead, data.count(train))
         self._fit_estimator(
-            base, values, windows, targets, [self._n_scored(values, y)], n_origins
+            seasonal.with_season(
+                base,
+                data.common_step(),
+                seasonal_period=self.seasonal_period,
+                window_length=self.window_length,
+            ),
+            ordered,
+            data.windows(ordered, self.window_length, self.padding),
+            targets,
+            data.n_scored(self.horizon, self.strategy, y),
+            train,
+            data.panel.bounds,
         )
         return self
 
-    def _fit_estimator(
-        self, base, values, windows, targets, n_full, train, bounds=None
-    ):
+    def _too_few_origins(self, data, steps_ahead, n_train) -> ValueError:
+        n = len(data.values)
+        if data.single:
+            return ValueError(
+                f"The series has {n} rows (n_samples={n}); it needs at least "
+                f"{steps_ahead + 2} for horizon={self.horizon} with "
+                f"strategy={self.strategy!r}."
+            )
+        sizes = data.panel.sizes
+        return ValueError(
+            f"The panel has {n} rows in {len(sizes)} series "
+            f"(longest {sizes.max()}), leaving {n_train} training origins "
+            f"for horizon={self.horizon} with strategy={self.strategy!r}: a series "
+            f"gives an origin per row beyond the first {steps_ahead}. Pass "
+            f"longer series (at least 2 origins in all)."
+        )
+
+    def _remember_ends(self, data: SeriesPanel) -> None:
+        """Keep where the fitted series end: what predict and forecast continue.
+
+        A single series keeps its index type, step and last label as they
+        are (a RangeIndex forecast stays a RangeIndex, any pandas offset
+        works in memory); a panel keeps time codes and step texts per
+        series, its ids and each series' last rows NaN-padded to one shape.
+        """
+        for name in (*PANEL_STATE, "last_window_", "_index_end"):
+            self.__dict__.pop(name, None)
+        if data.single:
+            index, values = data.index, data.values
+            keep = min(len(values), self.window_length)
+            self.last_window_ = values[len(values) - keep :].copy()
+            self._index_like = None if index is None else index[:0]
+            self._index_step = data.steps[0]
+            if index is not None:
+                self._index_end = index[-1]
+            return
+        panel = data.panel
+        self._index_like = self._index_step = None
+        self.series_ids_ = panel.ids.to_numpy()
+        self.series_last_window_ = series_tails(data.values, panel, self.window_length)
+        self._series_next_time = panel.next_codes(data.steps)
+        self._series_steps = np.array([step_text(s) for s in data.steps], dtype=object)
+        self._series_time_like = time_like(panel.times)
+        self._series_id_name = data.index.names[0]
+
+    def _fit_adjustment(self, data: SeriesPanel):
+        """Fit ``deseasonalize``'s profile (a single series only), or forget one.
+
+        Phase 0 is the first row of ``last_window_``; its label is
+        ``_season_anchor`` (None for an array).
+        """
+        for name in ("deseasonalize_", "seasonal_profile_", "_season_anchor"):
+            self.__dict__.pop(name, None)
+        if self.deseasonalize is None:
+            return None
+        profile = seasonal.fitted_profile(
+            self.deseasonalize, self.seasonal_period, data.values[:, 0], data.steps[0]
+        )
+        origin = len(data.values) - len(self.last_window_)
+        self.seasonal_profile_ = np.roll(profile, -origin)  # [p] = profile[p + origin]
+        self.deseasonalize_ = self.deseasonalize
+        self._season_anchor = None if data.index is None else data.index[origin]
+        return self._adjustment()
+
+    def _adjustment(self):
+        """The fitted seasonal adjustment, or None."""
+        if not hasattr(self, "deseasonalize_"):
+            return None
+        return seasonal.SeasonalAdjustment(self.deseasonalize_, self.seasonal_profile_)
+
+    def _row_phases(self, index, n_rows):
+        return seasonal.row_phases(
+            self._season_anchor, self._index_step, self.deseasonalize_, index, n_rows
+        )
+
+    def _fit_estimator(self, base, values, windows, targets, n_full, train, bounds):
         """Calibrate (with ``conformal_fraction``), then fit on the ``train`` origins.
 
-        ``train`` is a count of leading rows, or a mask; ``bounds`` delimit
-        the series of a panel (see ``calibration_residuals``).
+        ``train`` selects sorted rows (see ``SeriesPanel.per_series``);
+        ``bounds`` delimit the series (see ``calibration_residuals``).
         """
-        bounds = [0, len(values)] if bounds is None else bounds
         if self.conformal_fraction > 0:
             self.calibration_residuals_ = calibration_residuals(
                 base,
@@ -396,31 +478,11 @@ n_features_in_)
         else:
             self.__dict__.pop("calibration_residuals_", None)
         steps_ahead = self.horizon if self.strategy == "direct" else 1
-        rows = slice(train) if np.ndim(train) == 0 else train
         self.estimator_ = clone(base).fit(
-            windows[rows], squeeze(targets[rows, :steps_ahead])
+            windows[train], squeeze(targets[train, :steps_ahead])
         )
 
     # ---------------------------------------------------------- predict
-
-    def _paths(self, model, windows, values, first_origin):
-        return forecast_paths(
-            model,
-            windows,
-            values,
-            first_origin,
-            horizon=self.horizon,
-            strategy=self.strategy,
-        )
-
-    def _continues(self, index):
-        return (
-            index is not None
-            and self._index_step is not None
-            and len(index) > 0
-            and type(index) is type(self._index_like)
-            and index[0] == self._index_end + self._index_step
-        )
 
     def predict(self, X):
         """Forecast the next ``horizon`` target values from every row of ``X``.
@@ -441,27 +503,66 @@ n_features_in_)
             strategy, steps whose covariates lie beyond ``X`` are NaN.
         """
         check_is_fitted(self, "estimator_")
-        values, index = self._series_values(X, fitting=False)
-        if is_panel(index):
-            return panel.predict(self, values, index)
-        if index is not None:
-            index_step(index, strict=True, freq=self.freq)
-        history = self.last_window_[1:] if self._continues(index) else None
-        adjustment = seasonal.adjustment_of(self)
+        paths = self._paths_of(self._read(X, steps=False))
+        return paths[:, 0] if self.horizon == 1 else paths
+
+    def _paths_of(self, data: SeriesPanel) -> np.ndarray:
+        """(n_rows, horizon) forecasts made at every row, in the caller's order."""
+        ordered, histories = data.ordered, self._histories(data)
+        # A fit with deseasonalize was a single series; only a single
+        # series has its phases (a panel X after it is read as it is).
+        adjustment = self._adjustment() if data.single else None
         if adjustment is not None:
-            phases = seasonal.row_phases(self, index, len(values))
-            values, history = seasonal.without_season(
-                adjustment, values, phases, history
+            phases = self._row_phases(data.index, len(ordered))
+            ordered, history = seasonal.without_season(
+                adjustment, ordered, phases, histories[0]
             )
-        windows = sliding_windows(
-            values, self.window_length, padding=self.padding, history=history
+            histories = [history]
+        windows = data.windows(ordered, self.window_length, self.padding, histories)
+        paths = forecast_paths(
+            self.estimator_,
+            windows,
+            ordered,
+            np.arange(len(ordered)),
+            horizon=self.horizon,
+            strategy=self.strategy,
+            ends=data.ends,
         )
-        paths = self._paths(self.estimator_, windows, values, 0)
         if adjustment is not None:
             paths = adjustment.restore(
                 paths, seasonal.target_phases(phases, self.horizon)
             )
-        return paths[:, 0] if self.horizon == 1 else paths
+        return data.in_caller_order(paths)
+
+    def _histories(self, data: SeriesPanel) -> list:
+        """The fitted last rows of each series ``data`` continues, else None.
+
+        A single series continues a single-series fit when its index is of
+        the fitted type and starts one step after the fitted end; a panel's
+        series continue the fitted series of the same id (see
+        ``continued_tails``). Neither continues the other kind of fit.
+        """
+        if data.single:
+            index = data.index
+            continues = (
+                index is not None
+                and self._index_step is not None
+                and len(index) > 0
+                and type(index) is type(self._index_like)
+                and index[0] == self._index_end + self._index_step
+            )
+            return [self.last_window_[1:] if continues else None]
+        if not hasattr(self, "series_ids_"):
+            return [None] * len(data.panel.ids)
+        return continued_tails(
+            data.panel,
+            self.series_ids_,
+            self.series_last_window_[:, 1:],
+            self._series_next_time,
+            self._series_time_like,
+        )
+
+    # --------------------------------------------------------- forecast
 
     def forecast(
         self, X=None, *, future_covariates=None, coverage=None, quantiles=None
@@ -494,48 +595,131 @@ default=None
             input; for a panel by ``(series id, future time)``. A DataFrame
             with ``lower`` and ``upper`` columns when ``coverage`` is given;
             with ``quantiles``, one column per level, labelled by the level.
+
+        Examples
+        --------
+        A panel's forecasts are indexed by ``(series id, future time)``:
+
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from sklearn.preprocessing import FunctionTransformer
+        >>> from sklstm import SeriesForecaster
+        >>> days = pd.date_range("2024-01-01", periods=10, freq="D")
+        >>> index = pd.MultiIndex.from_product([["a", "b"], days], names=["id", "day"])
+        >>> panel = pd.Series(np.r_[np.arange(10.0), np.arange(5.0, 15.0)], index=index)
+        >>> flat = FunctionTransformer(lambda w: w.reshape(len(w), -1))
+        >>> fc = SeriesForecaster(make_pipeline(flat, LinearRegression()),
+        ...                       window_length=2, horizon=2, padding="edge")
+        >>> forecast = fc.fit(panel).forecast()
+        >>> forecast.round(6).tolist()
+        [10.0, 11.0, 15.0, 16.0]
+        >>> forecast.index[2], forecast.index.names
+        (('b', Timestamp('2024-01-11 00:00:00')), FrozenList(['id', 'day']))
         """
         check_is_fitted(self, "estimator_")
-        if (
-            X is None
-            and hasattr(self, "series_ids_")
-            or is_panel(getattr(X, "index", None))
-        ):
-            return panel.forecast(self, X, future_covariates, coverage, quantiles)
         if X is None:
-            values, index = self.last_window_, None
-            end, step, like = (
-                getattr(self, "_index_end", None),
-                self._index_step,
-                self._index_like,
+            ends = self._fitted_ends()
+        else:
+            data = self._read(X)
+            ends = data.last_rows()
+        blocks = ends.blocks
+        # As in predict: only a single series has the fitted phases.
+        adjustment = self._adjustment() if ends.single else None
+        if adjustment is not None:
+            if X is None:  # last_window_: its first row is phase 0
+                phases = np.arange(len(blocks[0]))
+            else:
+                phases = self._row_phases(data.index, len(blocks[0]))
+            blocks = [seasonal.without_season(adjustment, blocks[0], phases)[0]]
+        labels = ends.future_labels(self.horizon)
+        windows = np.stack(
+            [
+                sliding_windows(b, self.window_length, padding=self.padding)[-1]
+                for b in blocks
+            ]
+        )
+        if quantiles is not None:
+            table = quantile_frame(
+                self.estimator_,
+                windows,
+                labels,
+                quantiles,
+                coverage,
+                horizon=self.horizon,
+                strategy=self.strategy,
             )
         else:
-            values, index = self._series_values(X, fitting=False)
-            end = step = like = None
-            if index is not None:
-                step = index_step(index, strict=True, freq=self.freq)
-                end, like = index[-1], index[:0]
-        adjustment = seasonal.adjustment_of(self)
-        if adjustment is not None:
-            phases = seasonal.row_phases(self, index, len(values), fitted=X is None)
-            values, _ = seasonal.without_season(adjustment, values, phases)
-        window = sliding_windows(values, self.window_length, padding=self.padding)[-1:]
-        extended = values
-        if self.n_features_in_ > 1 and self.strategy == "recursive":
-            extended = with_future_covariates(self, values, future_covariates)
-        if like is not None:
-            labels = future_index(end, step, self.horizon, like)
-        else:
-            labels = pd.RangeIndex(self.horizon)
-        if quantiles is not None:
-            table = quantile_frame(self, window, labels, quantiles, coverage)
-        else:
-            path = self._paths(self.estimator_, window, extended, len(values) - 1)
-            residuals = getattr(self, "calibration_residuals_", None)
-            table = forecast_table(path, labels, self.target_name_, residuals, coverage)
+            table = self._forecast_table(
+                windows, blocks, labels, ends.single, future_covariates, coverage
+            )
         if adjustment is not None:  # forecasts, bounds, quantiles alike
             table = seasonal.restore_table(adjustment, table, phases[-1])
         return table
+
+    def _forecast_table(self, windows, blocks, labels, single, future, coverage):
+        """Point forecasts (and intervals) of the window after each block."""
+        lengths = np.array([len(b) for b in blocks])
+        if self.n_features_in_ > 1 and self.strategy == "recursive":
+            futures = future_covariates_of(
+                future,
+                labels,
+                single=single,
+                horizon=self.horizon,
+                n_covariates=self.n_features_in_ - 1,
+                names=getattr(self, "feature_names_in_", None),
+                target_name=self.target_name_,
+            )
+            blocks = [
+                np.vstack([b, np.column_stack([np.full(self.horizon, np.nan), f])])
+                for b, f in zip(blocks, futures, strict=True)
+            ]
+        ends = np.cumsum([len(b) for b in blocks])
+        paths = forecast_paths(
+            self.estimator_,
+            windows,
+            np.concatenate(blocks),
+            ends - np.array([len(b) for b in blocks]) + lengths - 1,
+            horizon=self.horizon,
+            strategy=self.strategy,
+            ends=ends,
+        )
+        residuals = getattr(self, "calibration_residuals_", None)
+        return forecast_table(paths, labels, self.target_name_, residuals, coverage)
+
+    def _fitted_ends(self) -> SeriesEnds:
+        """Where the fitted series end, as new rows would give it."""
+        if not hasattr(self, "series_ids_"):  # a single series
+            return SeriesEnds(
+                pd.Index([0]),
+                [self.last_window_],
+                [self._index_end if self._index_like is not None else None],
+                [self._index_step],
+                self._index_like,
+                None,
+                "the fitted series",
+                True,
+            )
+        like = self._series_time_like
+        steps = [step_value(text, like) for text in self._series_steps]
+        nexts = labels_from_codes(self._series_next_time, like)
+        lasts = [
+            n - s if s is not None else None for n, s in zip(nexts, steps, strict=True)
+        ]
+        return SeriesEnds(
+            pd.Index(self.series_ids_),
+            # NaN rows stand for a fitted series shorter than the window.
+            [w[~np.isnan(w).any(axis=1)] for w in self.series_last_window_],
+            lasts,
+            steps,
+            like,
+            [self._series_id_name, like.name],
+            "the fitted panel",
+            False,
+        )
+
+    # ------------------------------------------------------------ score
 
     def score(self, X, y=None, sample_weight=None):
         """R^2 of the forecasts made at each row of ``X`` against what followed.
@@ -559,27 +743,31 @@ default=None
         -------
         score : float
             R^2 over all origins and horizon steps (uniform average of the
-            per-step R^2).
+            per-step R^2); a panel's origins of all series pooled.
         """
         from sklearn.metrics import r2_score
 
-        paths = self.predict(X)
-        paths = paths.reshape(len(paths), -1)
-        values, index = self._series_values(X, fitting=False)
-        if is_panel(index):
-            return panel.score(self, values, index, y, paths, sample_weight)
-        actual = future_targets(values, index, y, self.horizon)
-        n_full = self._n_scored(values, y)
-        if n_full < 2:
+        check_is_fitted(self, "estimator_")
+        data = self._read(X, steps=False)
+        paths = data.in_order(self._paths_of(data))
+        actual = data.targets(y, self.horizon)
+        scored = data.per_series(data.n_scored(self.horizon, self.strategy, y))
+        if data.count(scored) < 2:
+            n = len(data.values)
+            where = (
+                f"X has {n} rows"
+                if data.single
+                else f"the panel X has {n} rows in {len(data.panel.ids)} series"
+            )
+            fix = "a longer X" if data.single else "longer series"
             raise ValueError(
-                f"Scoring needs at least 2 rows whose horizon is observed; X "
-                f"has {len(values)} rows with horizon={self.horizon}: pass y or "
-                f"a longer X."
+                f"Scoring needs at least 2 rows whose horizon is observed; "
+                f"{where} with horizon={self.horizon}: pass y or {fix}."
             )
         if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight)[:n_full]
+            sample_weight = np.asarray(sample_weight)[data.panel.order[scored]]
         return float(
-            r2_score(actual[:n_full], paths[:n_full], sample_weight=sample_weight)
+            r2_score(actual[scored], paths[scored], sample_weight=sample_weight)
         )
 
     def __sklearn_tags__(self):

@@ -3,8 +3,9 @@
 Pure numpy/pandas functions that :class:`~sklstm.SeriesForecaster` composes:
 what every row's next ``horizon`` targets are, how a window regressor turns
 windows into paths (direct: one output per step; recursive: fed its own
-predictions), how known future covariates are checked, how wide a
-split-conformal interval is, and how long a season is for a pandas step.
+predictions), how known future covariates are read and checked, how a
+forecast table and a split-conformal interval are made, and how long a
+season is for a pandas step.
 """
 
 from __future__ import annotations
@@ -188,12 +189,12 @@ def forecast_table(paths, labels, target_name, residuals, coverage):
 
 
 def quantile_frame(
-    forecaster, windows: np.ndarray, labels, quantiles, coverage
+    model, windows: np.ndarray, labels, quantiles, coverage, *, horizon, strategy
 ) -> pd.DataFrame:
     """Quantile forecasts (horizon rows per window, one column per level).
 
-    ``quantiles`` is True (every level the forecaster's ``estimator_`` was
-    fitted with) or a sequence of those levels; ``coverage`` must be None.
+    ``quantiles`` is True (every level the fitted ``model`` was fitted
+    with) or a sequence of those levels; ``coverage`` must be None.
     Direct strategy (or one step) only: a recursive path fed its median
     would give the quantiles of each step as if the steps before it were
     known, far too narrow.
@@ -210,11 +211,6 @@ def quantile_frame(
     >>> list(table.columns), table.shape
     ([0.1, 0.5, 0.9], (2, 3))
     """
-    model, horizon, strategy = (
-        forecaster.estimator_,
-        forecaster.horizon,
-        forecaster.strategy,
-    )
     if coverage is not None:
         raise ValueError(
             "Pass coverage (conformal intervals) or quantiles (quantile "
@@ -293,40 +289,83 @@ def check_future_covariates(
     return future
 
 
-def with_future_covariates(forecaster, values, future_covariates) -> np.ndarray:
-    """``values`` with ``horizon`` rows of known covariates (target NaN) after it."""
-    horizon, n_covariates = forecaster.horizon, forecaster.n_features_in_ - 1
-    if future_covariates is None:
-        raise ValueError(
-            "The recursive strategy needs the covariates of the future "
-            f"steps: pass future_covariates with shape (horizon, {n_covariates})."
-        )
-    future = check_future_covariates(
-        future_covariates,
+def future_covariates_of(
+    future_covariates, labels, *, single, horizon, n_covariates, names, target_name
+) -> list:
+    """Known future covariates (horizon, n_covariates) of each forecast series.
+
+    A single series takes them as an array or a DataFrame of ``horizon``
+    rows; a panel as a DataFrame indexed by ``(series id, future time)``
+    holding the future ``labels`` of every series (in any order).
+
+    Examples
+    --------
+    >>> future_covariates_of([1.0, 2.0], None, single=True, horizon=2,
+    ...                      n_covariates=1, names=None, target_name=0)
+    [array([[1.],
+           [2.]])]
+    """
+    checked = dict(
         horizon=horizon,
         n_covariates=n_covariates,
-        names=getattr(forecaster, "feature_names_in_", None),
-        target_name=forecaster.target_name_,
+        names=names,
+        target_name=target_name,
     )
-    return np.vstack([values, np.column_stack([np.full(horizon, np.nan), future])])
+    if single:
+        if future_covariates is None:
+            raise ValueError(
+                "The recursive strategy needs the covariates of the future "
+                f"steps: pass future_covariates with shape (horizon, {n_covariates})."
+            )
+        return [check_future_covariates(future_covariates, **checked)]
+    index = getattr(future_covariates, "index", None)
+    if not isinstance(index, pd.MultiIndex) or index.nlevels != 2:
+        raise ValueError(
+            f"The recursive strategy needs the covariates of the future steps "
+            f"of every series: pass future_covariates as a DataFrame of the "
+            f"{n_covariates} covariate column(s) indexed by (series id, future "
+            f"time), the next horizon={horizon} times of each series, e.g. "
+            f"{labels[0]}."
+        )
+    if index.has_duplicates:
+        raise ValueError(
+            "future_covariates has duplicate (series id, time) labels; keep "
+            "one row per series and future time."
+        )
+    positions = index.get_indexer(labels)
+    if (positions < 0).any():
+        missing = labels[positions < 0]
+        ids = list(pd.unique(missing.get_level_values(0)))
+        raise ValueError(
+            f"future_covariates lacks rows of series {ids[:5]} (e.g. "
+            f"{missing[0]}): it needs the next horizon={horizon} times of "
+            f"every series forecast, indexed by (series id, future time)."
+        )
+    rows = future_covariates.iloc[positions]
+    return [
+        check_future_covariates(rows.iloc[k : k + horizon], **checked)
+        for k in range(0, len(labels), horizon)
+    ]
 
 
-def check_columns(forecaster, series) -> None:
-    """Refuse a series (``SeriesInput``) whose columns differ from the fitted ones."""
-    name, columns = type(forecaster).__name__, series.columns
-    n_features = forecaster.n_features_in_
+def check_columns(series, *, n_features: int, names, owner: str) -> None:
+    """Refuse a series (``SeriesInput``) whose columns differ from the fitted ones.
+
+    ``names`` are the fitted column names (None when they were not all
+    strings); ``owner`` names the estimator in messages.
+    """
+    columns = series.columns
     if series.ndim == 1 and n_features != 1:
         raise ValueError(
-            f"X is 1-D (one series), but {name} was fitted on {n_features} "
+            f"X is 1-D (one series), but {owner} was fitted on {n_features} "
             f"columns. Reshape your data to (n_steps, {n_features})."
         )
     if len(columns) != n_features:
         raise ValueError(
-            f"X has {len(columns)} features, but {name} is expecting "
+            f"X has {len(columns)} features, but {owner} is expecting "
             f"{n_features} features as input (the columns seen in fit: target "
             f"and covariates)."
         )
-    names = getattr(forecaster, "feature_names_in_", None)
     if names is not None and series.kind == "frame" and list(names) != columns:
         raise ValueError(
             f"X has columns {columns}, but the forecaster was fitted "

@@ -12,8 +12,10 @@ season of the training rows, is that phase's seasonal term. A window of one or
 two seasons holds only one or two noisy copies of the pattern; the profile
 averages all of them.
 
-Phases count steps from the first fitted row; :func:`steps_from` finds where
-new pandas rows fall on that count from their index labels.
+Phases count steps from the first row of the fitted ``last_window_``;
+:func:`steps_from` finds where new pandas rows fall on that count from their
+index labels. These functions take plain values; the forecaster keeps the
+fitted profile (``deseasonalize_``, ``seasonal_profile_``, ``_season_anchor``).
 """
 
 from __future__ import annotations
@@ -171,16 +173,16 @@ def steps_from(anchor, index: pd.Index, step, *, name: str = "X") -> int:
 # ----------------------------------------------- the forecaster's side
 
 
-def with_season(fc, base, step):
+def with_season(base, step, *, seasonal_period, window_length: int):
     """``base``, or a clone told the season when it has an unset parameter.
 
     ``SeriesForecaster(seasonal_period=...)`` hands an int on as given, and
-    ``"auto"`` the index frequency's season when the windows hold one.
+    ``"auto"`` the season of the index ``step`` when the windows hold one.
     """
-    period = fc.seasonal_period
+    period = seasonal_period
     if period == "auto":
         period = None if step is None else season_of(step)
-        if period is not None and period > fc.window_length:
+        if period is not None and period > window_length:
             period = None  # no window holds a season: nothing to hand on
     params = base.get_params(deep=False)
     if period is None or params.get("seasonal_period", 0) is not None:
@@ -188,57 +190,40 @@ def with_season(fc, base, step):
     return clone(base).set_params(seasonal_period=period)
 
 
-def fit_adjustment(fc, target, index, step, origin: int) -> None:
-    """Fit ``fc.deseasonalize``'s profile on the fitted ``target`` column.
+def fitted_profile(kind: str, seasonal_period, target, step) -> np.ndarray:
+    """The profile of ``SeriesForecaster(deseasonalize=kind)`` on the fitted target.
 
-    Sets ``deseasonalize_``, ``seasonal_profile_`` and ``_season_anchor`` on
-    the forecaster ``fc`` (or removes them when ``deseasonalize=None``).
-    Phase 0 is row ``origin`` of the fitted rows (the first row of
-    ``last_window_``), whose label is ``_season_anchor`` (None for numpy).
+    The season length is ``seasonal_period`` when it is an int, else that
+    of the index ``step`` (None: an error naming both ways to give one).
+    Phase 0 is ``target[0]``.
     """
-    for name in ("deseasonalize_", "seasonal_profile_", "_season_anchor"):
-        fc.__dict__.pop(name, None)
-    if fc.deseasonalize is None:
-        return
-    period = fc.seasonal_period
+    period = seasonal_period
     if not isinstance(period, int):  # None or "auto": from the index
         period = None if step is None else season_of(step)
     if period is None:
         raise ValueError(
-            f"deseasonalize={fc.deseasonalize!r} needs a season length: set "
+            f"deseasonalize={kind!r} needs a season length: set "
             f"seasonal_period to an int, or fit a pandas series whose index "
             f"frequency gives one (monthly 12, quarterly 4, weekly 52, daily "
             f"7, hourly 24, half-hourly 48)."
         )
-    profile = seasonal_profile(target, period, fc.deseasonalize)
-    fc.seasonal_profile_ = np.roll(profile, -origin)  # [p] = profile[p + origin]
-    fc.deseasonalize_ = fc.deseasonalize
-    fc._season_anchor = None if index is None else index[origin]
+    return seasonal_profile(target, period, kind)
 
 
-def adjustment_of(fc) -> SeasonalAdjustment | None:
-    """The fitted adjustment of ``fc``, or None."""
-    kind = getattr(fc, "deseasonalize_", None)
-    return None if kind is None else SeasonalAdjustment(kind, fc.seasonal_profile_)
-
-
-def row_phases(fc, index, n_rows: int, *, fitted=False, name="X") -> np.ndarray:
+def row_phases(anchor, step, kind: str, index, n_rows: int, *, name="X") -> np.ndarray:
     """Phase of each of ``n_rows`` new rows, from their index labels.
 
-    ``fitted``: the rows are ``last_window_``, whose first row is phase 0.
+    ``anchor`` is the label of phase 0 (None when the fit had no index),
+    ``step`` the fitted index step and ``kind`` the fitted adjustment.
     """
-    if fitted:
-        return np.arange(n_rows)
-    if index is None or fc._season_anchor is None:
+    if index is None or anchor is None:
         raise ValueError(
-            f"deseasonalize={fc.deseasonalize_!r} needs the season of each "
+            f"deseasonalize={kind!r} needs the season of each "
             f"row of {name}: pass {name} as pandas data indexed like the "
             f"fitted series (numpy rows carry no labels), or forecast() after "
             f"the end of the fitted series without X."
         )
-    return steps_from(fc._season_anchor, index, fc._index_step, name=name) + (
-        np.arange(n_rows)
-    )
+    return steps_from(anchor, index, step, name=name) + np.arange(n_rows)
 
 
 def without_season(adjustment, values: np.ndarray, phases, history=None):
@@ -257,10 +242,8 @@ def target_phases(phases: np.ndarray, horizon: int) -> np.ndarray:
     return np.asarray(phases)[:, None] + 1 + np.arange(horizon)
 
 
-def check_restored(fc) -> None:
+def check_profile(kind, profile) -> None:
     """Refuse a restored profile that cannot be applied (load_model)."""
-    kind = getattr(fc, "deseasonalize_", None)
-    profile = getattr(fc, "seasonal_profile_", None)
     if (kind is None) != (profile is None):
         raise ValueError("deseasonalize_ and seasonal_profile_ come together")
     if kind is None:
