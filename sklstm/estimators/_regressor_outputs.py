@@ -85,7 +85,7 @@ class RegressorOutputsMixin:
         levels = scaled.reshape(len(X3), self.n_outputs_, -1)
         pred = levels * self.y_scale_[:, None] + self.y_mean_[:, None]
         if self.target_mode_ == "delta":
-            pred += predictor.reference(X3)[:, :, None]
+            pred += self._target_encoder.reference(X3)[:, :, None]
         if not np.isfinite(pred).all():
             predictor.check_out_of_range(levels[:, :, 0], pred)
         return pred[:, 0] if self._y_is_1d else pred
