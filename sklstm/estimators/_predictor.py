@@ -20,6 +20,7 @@ from ..nn._precision import autocast
 from ..nn._quantile_levels import quantile_layout
 from ..nn._small_predict import (
     SMALL_INPUT_VALUES,
+    SmallInputs,
     forward_small,
     infer_small,
     outside_small,
@@ -124,7 +125,15 @@ class Predictor:
         with ``quantiles=True`` every column (output-major).
         """
         if X3.size <= SMALL_INPUT_VALUES:
-            out = forward_small(self, X3, n_threads)
+            out = forward_small(
+                self.net.module_,
+                self.small_inputs(),
+                X3,
+                n_threads,
+                device=self.device,
+                precision=self.precision,
+                warn=self._warn_inputs_outside,  # attributed to predict's caller
+            )
             if out is not None:
                 return self._outputs(out, quantiles)
         module = self.net.module_
@@ -167,6 +176,21 @@ class Predictor:
             self._warn_inputs_outside(np.flatnonzero(outside))
         return self._outputs(out.numpy(), quantiles)  # the caller widens it
 
+    def small_inputs(self) -> SmallInputs | None:
+        """The input side as the one-window path reads it (built on first use),
+        or None where that path never applies (window scaling)."""
+        inputs = self.__dict__.get("_small_inputs", False)
+        if inputs is False:
+            reference = self.reference_feature
+            inputs = None
+            if reference is None or isinstance(reference, int):
+                bounds = (self.input_low, self.input_high)
+                inputs = SmallInputs.from_arrays(
+                    self.x_mean, self.x_scale, reference, *bounds
+                )
+            self._small_inputs = inputs
+        return inputs
+
     def predict_small(self, X3: np.ndarray, *, n_threads: int | None):
         """:meth:`forward` and :meth:`unscale` of a few windows in one pass.
 
@@ -185,14 +209,15 @@ class Predictor:
         module = self.net.module_
         if not module.direct_inference_ok("cpu"):
             return None
+        inputs = self.small_inputs()
         windows = X3.tolist()
-        scaled = scale_small(self, windows)
+        scaled = scale_small(inputs, windows)
         if scaled is None:
             return None
-        outside = outside_small(self, scaled)
+        outside = outside_small(inputs, scaled)
         if outside:
             self._warn_inputs_outside(np.array(outside))
-        out = infer_small(self, module, scaled, X3.shape, n_threads)
+        out = infer_small(module, scaled, X3.shape, n_threads)
         if (
             out.numel() > _SMALL_OUTPUT
             or len(self.floats) != 1
