@@ -2,10 +2,13 @@
 
 :class:`BaseSequenceModel` holds the fit machinery that does not depend on
 what the network predicts: input validation and the NaN-layout scan, input
-standardisation, the seed, the skorch net (built by :mod:`sklstm.nn._net`), the
-per-epoch history attributes and the restore order of a loaded model. A
-concrete estimator adds its hyperparameters, its targets
-(:meth:`_learned_targets`) and its predict path.
+standardisation, the seed, the skorch net, the per-epoch history attributes
+and the restore order of a loaded model. The net is described to
+:mod:`sklstm.nn._net` as one :class:`~sklstm.nn._net_spec.NetSpec`
+(:meth:`BaseSequenceModel._net_spec`), whose estimator-specific parts are
+methods declared here with the regressor's defaults. A concrete estimator
+adds its hyperparameters, its targets (:meth:`_learned_targets`), the
+overrides of those methods and its predict path.
 
 A fit is a transaction: the estimator's attributes are snapshotted when it
 starts and put back if it raises or is interrupted before its first epoch

@@ -405,7 +405,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
                 f"fitted with {self.n_outputs_}; refit without warm_start."
             )
         if continuing:
-            check_timesteps(self, X3)
+            check_timesteps(X3, self._linear_path_timesteps())
             return self._target_encoder.encode(X3, y2)
         self._y_is_1d = y_is_1d
         self.n_outputs_ = y2.shape[1]
@@ -462,6 +462,10 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
     def _linear_path_inputs(self):
         # Absent in models saved before the linear path: they have none.
         return getattr(self, "_linear_inputs", 0)
+
+    def _linear_path_timesteps(self):
+        """The window length the linear path reads, or None (any length)."""
+        return self.n_timesteps_in_ if self._linear_path_inputs() else None
 
     def _linear_path_start(self, dataset):
         if not self._linear_inputs:
@@ -526,7 +530,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         if not hasattr(self, "net_"):
             check_is_fitted(self, "net_")  # raises sklearn's NotFittedError
         X3 = check_sequences(self, X, reset=False)
-        check_timesteps(self, X3)
+        check_timesteps(X3, self._linear_path_timesteps())
         predictor = self._predictor
         small = predictor.predict_small(X3, n_threads=self.n_threads)
         if small is not None:

@@ -79,7 +79,7 @@ class RegressorOutputsMixin:
                 f"loss='quantile' (and quantiles=(0.1, 0.5, 0.9), say)."
             )
         X3 = check_sequences(self, X, reset=False)
-        check_timesteps(self, X3)
+        check_timesteps(X3, self._linear_path_timesteps())
         predictor = self._predictor
         scaled = predictor.forward(X3, n_threads=self.n_threads, quantiles=True)
         levels = scaled.reshape(len(X3), self.n_outputs_, -1)
