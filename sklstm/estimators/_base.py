@@ -316,7 +316,7 @@ class BaseSequenceModel(BaseEstimator):
             dropout=params["dropout"],
             activation=params["activation"],
             head_size=params["head_size"],
-            n_ensemble=self._ensemble_size(),
+            n_ensemble=int(self._ensemble_size()),
             n_quantiles=n_quantiles,
             anchor=anchor,
             linear_inputs=self._linear_path_inputs(),
