@@ -2,10 +2,13 @@
 
 :class:`BaseSequenceModel` holds the fit machinery that does not depend on
 what the network predicts: input validation and the NaN-layout scan, input
-standardisation, the seed, the skorch net (built by :mod:`sklstm.nn._net`), the
-per-epoch history attributes and the restore order of a loaded model. A
-concrete estimator adds its hyperparameters, its targets
-(:meth:`_learned_targets`) and its predict path.
+standardisation, the seed, the skorch net, the per-epoch history attributes
+and the restore order of a loaded model. The net is described to
+:mod:`sklstm.nn._net` as one :class:`~sklstm.nn._net_spec.NetSpec`
+(:meth:`BaseSequenceModel._net_spec`), whose estimator-specific parts are
+methods declared here with the regressor's defaults. A concrete estimator
+adds its hyperparameters, its targets (:meth:`_learned_targets`), the
+overrides of those methods and its predict path.
 
 A fit is a transaction: the estimator's attributes are snapshotted when it
 starts and put back if it raises or is interrupted before its first epoch
@@ -32,6 +35,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight
 
 from .._state import Fitted, set_fitted_state
+from ..nn._quantile_levels import quantile_layout
 from ..windows._lags import features_per_step
 from ._scaling import input_scaling
 from ._validation import check_sequences, input_ndim, scan_sequences
@@ -274,18 +278,121 @@ class BaseSequenceModel(BaseEstimator):
                     f"{old!r}, or fit from scratch with warm_start=False."
                 )
 
-    def _python_scalars(self):
-        """A shallow copy whose numpy scalar hyperparameters are Python ones.
+    # ------------------------------------------------ the contract with nn
+    # What sklstm.nn needs of an estimator is one NetSpec, built here. The
+    # methods below say what differs between estimators; each has the
+    # regressor's answer as its default, and LSTMClassifier (or
+    # LSTMRegressor, for its extra outputs) overrides it.
 
-        sklearn validates ``np.int64(8)`` as an int, but torch refuses it as
-        a layer size; the user's values (``get_params``) stay as set.
+    def _net_spec(self, n_features, *, seed, n_timesteps=1, linear_init=None):
+        """The :class:`~sklstm.nn._net_spec.NetSpec` of this estimator's net.
+
+        Built from the hyperparameters (numpy scalars as Python ones: sklearn
+        validates ``np.int64(8)`` as an int, but torch refuses it as a layer
+        size; the user's values stay as set), ``n_outputs_`` and the hooks
+        below.
+
+        Parameters
+        ----------
+        n_features : int
+            Features per step of the 3-D input.
+        seed : int
+            The fit's seed (``_seed_``).
+        n_timesteps : int, default=1
+            Steps per sequence of this call's data.
+        linear_init : tuple of (ndarray, ndarray) or None, default=None
+            The linear path's start, for a fresh fit.
         """
-        spec = object.__new__(type(self))
-        vars(spec).update(vars(self))
-        for name, value in self.get_params(deep=False).items():
-            if isinstance(value, np.generic):
-                setattr(spec, name, value.item())
-        return spec
+        from ..nn._net_spec import NetSpec
+
+        params = {
+            name: value.item() if isinstance(value, np.generic) else value
+            for name, value in self.get_params(deep=False).items()
+        }
+        n_quantiles, anchor = quantile_layout(self._quantile_levels())
+        criterion, criterion_kwargs = self._criterion()
+        validating = bool(params["early_stopping"])
+        return NetSpec(
+            n_features=n_features,
+            n_outputs=self.n_outputs_,
+            hidden_size=params["hidden_size"],
+            num_layers=params["num_layers"],
+            cell=params["cell"],
+            bidirectional=params["bidirectional"],
+            dropout=params["dropout"],
+            activation=params["activation"],
+            head_size=params["head_size"],
+            n_ensemble=int(self._ensemble_size()),
+            n_quantiles=n_quantiles,
+            anchor=anchor,
+            linear_inputs=self._linear_path_inputs(),
+            linear_init=linear_init,
+            criterion=criterion,
+            criterion_kwargs=criterion_kwargs,
+            optimizer=params["optimizer"],
+            lr=params["lr"],
+            weight_decay=params["weight_decay"],
+            lr_schedule=params["lr_schedule"],
+            clip_grad_norm=params["clip_grad_norm"],
+            max_epochs=params["max_epochs"],
+            batch_size=params["batch_size"],
+            shuffle=params["shuffle"],
+            early_stopping=params["early_stopping"],
+            n_iter_no_change=params["n_iter_no_change"],
+            tol=params["tol"],
+            train_split=self._validation_split(seed) if validating else None,
+            validation_scorer=self._validation_scorer() if validating else None,
+            seed=seed,
+            n_timesteps=n_timesteps,
+            device=params["device"],
+            n_threads=params["n_threads"],
+            precision=params["precision"],
+            verbose=params["verbose"],
+            callbacks=tuple(params["callbacks"] or ()),
+        )
+
+    def _criterion(self):
+        """``(loss module class, kwargs)`` of the training loss.
+
+        The regression loss ``loss`` (with its quantile levels for
+        ``"quantile"``) on the scaled targets.
+        """
+        from ..nn._quantile_levels import anchor_index
+        from ..nn._training import WeightedLoss
+
+        kwargs = {"kind": self.loss}
+        levels = self._quantile_levels()
+        if levels is not None:
+            kwargs.update(quantiles=levels, anchor=anchor_index(levels))
+        return WeightedLoss, kwargs
+
+    def _validation_split(self, seed):
+        """skorch's ``train_split`` for early stopping: the most recent rows."""
+        from ..nn._training import TailSplit
+
+        return TailSplit(self.validation_fraction)
+
+    def _validation_scorer(self):
+        """``(name, callback)`` recording the validation score: R^2."""
+        from ..nn._training import ValidationR2
+
+        return "valid_r2", ValidationR2()
+
+    def _quantile_levels(self):
+        """The quantile levels the network predicts per output, or None (one value)."""
+        return None
+
+    def _ensemble_size(self):
+        """Networks trained side by side (1: one network)."""
+        return 1
+
+    def _linear_path_inputs(self):
+        """Inputs of the network's linear path (0: none)."""
+        return 0
+
+    def _linear_path_start(self, dataset):
+        """``(weight, bias)`` the linear path of a fresh fit starts at, or None."""
+        return None
 
     def _check_parameter_combinations(self, n_features):
         """Hyperparameters valid alone but not together, or not for this data."""
@@ -308,22 +415,23 @@ class BaseSequenceModel(BaseEstimator):
 
         n_timesteps, n_features = dataset.X3.shape[1:]
         if continuing:
-            spec = self._python_scalars()
+            spec = self._net_spec(n_features, seed=self._seed_, n_timesteps=n_timesteps)
             n_before = len(self.net_.history)
-            device, net = continued_net(
-                spec, self.net_, n_features, n_timesteps=n_timesteps
-            )
+            device, net = continued_net(spec, self.net_)
         else:
             # One draw per fresh fit: an int random_state always gives the
             # same seed; None or a RandomState instance advance as in sklearn.
             random_state = check_random_state(self.random_state)
             self._seed_ = int(random_state.randint(2**31 - 1))
-            spec = self._python_scalars()
+            spec = self._net_spec(
+                n_features,
+                seed=self._seed_,
+                n_timesteps=n_timesteps,
+                linear_init=self._linear_path_start(dataset),
+            )
             n_before = 0
             device = resolve_device(spec.device)
-            net = build_net(
-                spec, n_features, self._seed_, device=device, n_timesteps=n_timesteps
-            )
+            net = build_net(spec, device=device)
         train(
             net,
             dataset,
@@ -400,9 +508,8 @@ class BaseSequenceModel(BaseEstimator):
 
         set_fitted_state(self, state)
         self._check_restored()
-        self.device_, self.net_ = restore_net(
-            self._python_scalars(), features_per_step(self), state["net_"]
-        )
+        spec = self._net_spec(features_per_step(self), seed=self._seed_)
+        self.device_, self.net_ = restore_net(spec, state["net_"])
         self._record_fixed_params()
         self._predictor = self._make_predictor()
 
@@ -410,12 +517,16 @@ class BaseSequenceModel(BaseEstimator):
 def _check_vectors(est, names, length):
     """Restored float vectors must have one value per feature (or output)."""
     for name in names:
-        value = getattr(est, name)
-        if value.dtype.kind != "f" or value.shape != (length,):
-            raise ValueError(
-                f"{name} has dtype {value.dtype} and shape {value.shape}, "
-                f"expected {length} float(s)"
-            )
+        _check_vector(name, getattr(est, name), length)
+
+
+def _check_vector(name, value, length):
+    """Refuse a restored ``value`` that is not ``length`` floats (named ``name``)."""
+    if value.dtype.kind != "f" or value.shape != (length,):
+        raise ValueError(
+            f"{name} has dtype {value.dtype} and shape {value.shape}, "
+            f"expected {length} float(s)"
+        )
 
 
 def _same_value(old, new) -> bool:

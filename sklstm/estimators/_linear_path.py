@@ -254,17 +254,26 @@ def _first_best(errors: np.ndarray) -> np.ndarray:
     return alpha
 
 
-def check_timesteps(est, X3: np.ndarray) -> None:
-    """Refuse windows of another length than ``est``'s linear path reads.
+def check_timesteps(X3: np.ndarray, n_timesteps: int | None) -> None:
+    """Refuse windows of another length than a linear path of ``n_timesteps`` reads.
 
-    Models fitted with ``linear_path=False`` accept any length.
+    ``n_timesteps`` None (a model fitted with ``linear_path=False``) accepts
+    any length.
+
+    Examples
+    --------
+    >>> check_timesteps(np.zeros((2, 3, 1)), None)
+    >>> check_timesteps(np.zeros((2, 3, 1)), 4)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: X has 3 timesteps, but this LSTMRegressor was fitted on 4 ...
     """
-    if getattr(est, "_linear_inputs", 0) and X3.shape[1] != est.n_timesteps_in_:
+    if n_timesteps is not None and X3.shape[1] != n_timesteps:
         raise ValueError(
             f"X has {X3.shape[1]} timesteps, but this LSTMRegressor was "
-            f"fitted on {est.n_timesteps_in_} and its linear path "
+            f"fitted on {n_timesteps} and its linear path "
             f"(linear_path=True) reads exactly that many. Pass windows of "
-            f"{est.n_timesteps_in_} steps (pad shorter histories with "
+            f"{n_timesteps} steps (pad shorter histories with "
             f"leading NaN), or refit with linear_path=False to accept any "
             f"length."
         )

@@ -20,6 +20,7 @@ from ..nn._precision import autocast
 from ..nn._quantile_levels import quantile_layout
 from ..nn._small_predict import (
     SMALL_INPUT_VALUES,
+    SmallInputs,
     forward_small,
     infer_small,
     outside_small,
@@ -33,7 +34,6 @@ from ..nn._torch_threads import (
     unit_work,
 )
 from ..nn._training import scale_to_float32
-from ._scaling import target_reference
 from ._validation import has_missing_steps
 
 # Predictions (rows x outputs) up to this count are unscaled on Python floats:
@@ -53,34 +53,36 @@ class Predictor:
     Parameters
     ----------
     est : LSTMRegressor
-        A regressor whose scaling, target mode and ``net_`` are fitted.
+        A fitted regressor: its net, device and input scaling (public
+        fitted attributes and hyperparameters) are read.
+    targets : TargetEncoder
+        The regressor's fitted target encoder: predictions are decoded
+        through it.
+    quantile_levels : tuple of float or None
+        The quantile levels the network predicts per output, or None.
+    input_range : tuple of (ndarray, ndarray) or None
+        The range of the scaled training inputs per feature (after the
+        relative transform), or None (models saved before it): inputs are
+        then not checked.
     """
 
-    def __init__(self, est):
+    def __init__(self, est, *, targets, quantile_levels, input_range):
         self._init_forward(est)
-        self.y_mean, self.y_scale = est.y_mean_, est.y_scale_
-        self.target_mode = est.target_mode_
-        self.target_feature = est.target_feature
-        self.reference_feature = est._input_reference()
-        self.reference_steps = getattr(est, "_reference_steps", None)
-        self.n_quantiles, self.anchor = quantile_layout(est)
-        # window_scaling: predictions are multiplied by each window's scale.
-        self.window_scales = getattr(self.reference_feature, "scales", None)
+        self.targets = targets
+        self.target_mode = targets.mode
+        self.reference_feature = targets.input_reference
+        self.n_quantiles, self.anchor = quantile_layout(quantile_levels)
         # Scaled inputs beyond half the training range on either side (of a
         # feature, after the relative transform) count as extrapolation.
-        if getattr(est, "_scaled_input_min", None) is not None:
-            low, high = est._scaled_input_min, est._scaled_input_max
+        if input_range is not None:
+            low, high = input_range
             margin = 0.5 * np.maximum(high - low, 1.0)
             self.input_low, self.input_high = low - margin, high + margin
-        # Predictions of the scaled target beyond half the training range on
-        # either side count as extrapolation.
-        low, high = est._scaled_target_min, est._scaled_target_max
-        margin = 0.5 * np.maximum(high - low, 1.0)
-        self.low, self.high = low - margin, high + margin
+        self.low, self.high = targets.extrapolation_bounds()
         # Whether predict_small may apply (the settings it reads are fixed).
         self.small_path = (
             self.n_quantiles == 1
-            and self.window_scales is None
+            and targets.window_scaler is None
             and self.device == "cpu"
             and self.precision == "float32"
             and (
@@ -93,8 +95,8 @@ class Predictor:
             zip(
                 self.low.tolist(),
                 self.high.tolist(),
-                np.broadcast_to(self.y_scale, low.shape).tolist(),
-                np.broadcast_to(self.y_mean, low.shape).tolist(),
+                np.broadcast_to(targets.scale, self.low.shape).tolist(),
+                np.broadcast_to(targets.mean, self.low.shape).tolist(),
                 strict=True,
             )
         )
@@ -123,7 +125,15 @@ class Predictor:
         with ``quantiles=True`` every column (output-major).
         """
         if X3.size <= SMALL_INPUT_VALUES:
-            out = forward_small(self, X3, n_threads)
+            out = forward_small(
+                self.net.module_,
+                self.small_inputs(),
+                X3,
+                n_threads,
+                device=self.device,
+                precision=self.precision,
+                warn=self._warn_inputs_outside,  # attributed to predict's caller
+            )
             if out is not None:
                 return self._outputs(out, quantiles)
         module = self.net.module_
@@ -166,6 +176,21 @@ class Predictor:
             self._warn_inputs_outside(np.flatnonzero(outside))
         return self._outputs(out.numpy(), quantiles)  # the caller widens it
 
+    def small_inputs(self) -> SmallInputs | None:
+        """The input side as the one-window path reads it (built on first use),
+        or None where that path never applies (window scaling)."""
+        inputs = self.__dict__.get("_small_inputs", False)
+        if inputs is False:
+            reference = self.reference_feature
+            inputs = None
+            if reference is None or isinstance(reference, int):
+                bounds = (self.input_low, self.input_high)
+                inputs = SmallInputs.from_arrays(
+                    self.x_mean, self.x_scale, reference, *bounds
+                )
+            self._small_inputs = inputs
+        return inputs
+
     def predict_small(self, X3: np.ndarray, *, n_threads: int | None):
         """:meth:`forward` and :meth:`unscale` of a few windows in one pass.
 
@@ -184,18 +209,21 @@ class Predictor:
         module = self.net.module_
         if not module.direct_inference_ok("cpu"):
             return None
+        inputs = self.small_inputs()
         windows = X3.tolist()
-        scaled = scale_small(self, windows)
+        scaled = scale_small(inputs, windows)
         if scaled is None:
             return None
-        outside = outside_small(self, scaled)
+        outside = outside_small(inputs, scaled)
         if outside:
             self._warn_inputs_outside(np.array(outside))
-        out = infer_small(self, module, scaled, X3.shape, n_threads)
+        out = infer_small(module, scaled, X3.shape, n_threads)
         if (
             out.numel() > _SMALL_OUTPUT
             or len(self.floats) != 1
-            or (self.target_mode == "delta" and self.reference_steps is not None)
+            or (
+                self.target_mode == "delta" and self.targets.reference_steps is not None
+            )
         ):
             scaled_out = out.numpy()
             return (scaled_out, *self.unscale(scaled_out, X3))
@@ -204,7 +232,7 @@ class Predictor:
         ((low, high, scale, mean),) = self.floats
         in_range = all(low <= v <= high for (v,) in rows)
         if self.target_mode == "delta":
-            feature = self.target_feature
+            feature = self.targets.feature
             pred = [
                 [v * scale + mean + window[-1][feature]]
                 for (v,), window in zip(rows, windows, strict=True)
@@ -262,7 +290,7 @@ class Predictor:
         In range means within the extrapolation bounds of the training
         targets, which also means finite (NaN fails both comparisons).
         """
-        if scaled.size <= _SMALL_OUTPUT and self.window_scales is None:
+        if scaled.size <= _SMALL_OUTPUT and self.targets.window_scaler is None:
             return self.unscale_small(scaled, X3)
         return self.unscale_array(scaled, X3)
 
@@ -275,24 +303,16 @@ class Predictor:
             in_range = scaled.min() >= low[0] and scaled.max() <= high[0]
         else:
             in_range = ((scaled >= low) & (scaled <= high)).all()
-        pred = scaled * self.y_scale + self.y_mean  # float64 from here on
-        if self.window_scales is not None:
-            pred *= self.window_scales(X3)
-        if self.target_mode == "delta":
-            pred += self.reference(X3)
-        return pred, bool(in_range)
-
-    def reference(self, X3: np.ndarray) -> np.ndarray:
-        """What delta mode adds back, ``(n_samples, 1 or n_outputs)``."""
-        return target_reference(X3, self.target_feature, self.reference_steps)
+        return self.targets.decode(scaled, X3), bool(in_range)
 
     def unscale_small(
         self, scaled: np.ndarray, X3: np.ndarray
     ) -> tuple[np.ndarray, bool]:
         """:meth:`unscale_array` on Python floats, for a handful of predictions.
 
-        The same IEEE float64 operations in the same order as the numpy path,
-        so the results are bit-identical (tested).
+        The same IEEE float64 operations in the same order as the numpy path
+        (:meth:`~sklstm.estimators._target_encoder.TargetEncoder.decode`
+        without window scaling), so the results are bit-identical (tested).
         """
         rows = scaled.tolist()
         constants = self.floats
@@ -308,12 +328,12 @@ class Predictor:
             ]
             for row in rows
         ]
-        if self.target_mode == "delta" and self.reference_steps is None:
-            last = X3[:, -1, self.target_feature].tolist()
+        if self.target_mode == "delta" and self.targets.reference_steps is None:
+            last = X3[:, -1, self.targets.feature].tolist()
             pred = [[p + ref for p in row] for row, ref in zip(pred, last, strict=True)]
         elif self.target_mode == "delta":
             shape = (len(rows), len(constants))
-            references = np.broadcast_to(self.reference(X3), shape).tolist()
+            references = np.broadcast_to(self.targets.reference(X3), shape).tolist()
             pred = [
                 [p + ref for p, ref in zip(row, refs, strict=True)]
                 for row, refs in zip(pred, references, strict=True)

@@ -15,30 +15,37 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..nn._quantile_levels import check_quantiles, quantile_layout
+from ..nn._quantile_levels import quantile_layout
 
 # Smallest starting gap between neighbouring quantiles (scaled units):
 # softplus' inverse is finite above 0.
 _MIN_GAP = 1e-3
 
 
-def linear_path_start(est, dataset) -> tuple[np.ndarray, np.ndarray]:
-    """``(weight, bias)`` of the linear path of a fresh fit of ``est``.
+def linear_path_start(dataset, levels) -> tuple[np.ndarray, np.ndarray]:
+    """``(weight, bias)`` of the linear path of a fresh fit on ``dataset``.
 
     The ridge fit on the scaled windows. With ``loss="quantile"`` the anchor
     quantile starts at the ridge forecast plus the anchor's quantile of the
     ridge residuals, and each other quantile at a constant softplus step:
     the gap between the neighbouring residual quantiles. Training then
     starts from a linear quantile forecast with a constant spread.
+
+    Parameters
+    ----------
+    dataset : SequenceDataset
+        The scaled training rows.
+    levels : tuple of float or None
+        The quantile levels (``loss="quantile"``), or None for one value per
+        output.
     """
     from ._linear_path import flat_training_rows, linear_predictions, ridge_start
 
     windows, targets, weights = flat_training_rows(dataset)
     weight, bias, _ = ridge_start(windows, targets, weights)
-    if est.loss != "quantile":
+    if levels is None:
         return weight, bias
-    n_quantiles, anchor = quantile_layout(est)
-    levels = check_quantiles(est.quantiles)
+    n_quantiles, anchor = quantile_layout(levels)
     residuals = targets - linear_predictions(windows, weight, bias)
     # (n_outputs, n_quantiles) residual quantiles, then the steps between them.
     offsets = np.quantile(residuals, levels, axis=0).T

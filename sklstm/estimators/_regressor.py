@@ -14,29 +14,15 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._state import Fitted
+from .._state import Fitted, get_fitted_state
 from ..nn._quantile_levels import check_quantiles
-from ..windows._window_scaling import (
-    check_window_scale_floor,
-    fit_window_scaling,
-    input_reference,
-    scale_targets,
-)
-from ._base import BaseSequenceModel
+from ..windows._lags import features_per_step
+from ._base import BaseSequenceModel, _check_vectors
 from ._docs import fill_training_docs
 from ._linear_path import check_timesteps
 from ._regressor_outputs import LOSS_DOC, RegressorOutputsMixin
-from ._scaling import (
-    check_target_magnitude,
-    input_scaling,
-    target_reference,
-    target_scaling,
-)
-from ._targets import (
-    check_restored_targets,
-    resolve_target_mode,
-    seasonal_reference_steps,
-)
+from ._scaling import input_scaling
+from ._target_encoder import TargetEncoder
 from ._validation import check_sequences, scan_sequences
 
 
@@ -443,42 +429,29 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
                 f"fitted with {self.n_outputs_}; refit without warm_start."
             )
         if continuing:
-            check_timesteps(self, X3)
-        else:
-            self._y_is_1d = y_is_1d
-            self.n_outputs_ = y2.shape[1]
-            self.n_timesteps_in_ = X3.shape[1]
-            self.target_mode_ = resolve_target_mode(
-                self.target_mode, X3, y2, used, self.target_feature
-            )
-            self._relative_inputs = self.target_mode_ == "delta"
-            self._linear_inputs = X3.shape[1] * X3.shape[2] if self.linear_path else 0
-            self._window_scale_floor = fit_window_scaling(
-                self.window_scaling, X3, used, self.target_feature
-            )
-        target = y2
-        if not continuing:
-            self.__dict__.pop("_reference_steps", None)
-            steps = seasonal_reference_steps(
-                self.seasonal_period, self.target_mode_, X3.shape[1], self.n_outputs_
-            )
-            if steps is not None:
-                self._reference_steps = steps
-        if self.target_mode_ == "delta":
-            target = y2 - target_reference(
-                X3, self.target_feature, getattr(self, "_reference_steps", None)
-            )
-        target = scale_targets(target, X3, self._input_reference())
-        if continuing:
-            check_target_magnitude(target)
-        else:
-            (
-                self.y_mean_,
-                self.y_scale_,
-                self._scaled_target_min,
-                self._scaled_target_max,
-            ) = target_scaling(target[used], scale=self.scale)
-        return (target - self.y_mean_) / self.y_scale_
+            check_timesteps(X3, self._linear_path_timesteps())
+            return self._target_encoder.encode(X3, y2)
+        self._y_is_1d = y_is_1d
+        self.n_outputs_ = y2.shape[1]
+        self.n_timesteps_in_ = X3.shape[1]
+        self._linear_inputs = X3.shape[1] * X3.shape[2] if self.linear_path else 0
+        encoder, target = TargetEncoder.fit_encode(
+            X3,
+            y2,
+            used,
+            target_mode=self.target_mode,
+            feature=self.target_feature,
+            seasonal_period=self.seasonal_period,
+            window_scaling=self.window_scaling,
+            scale=self.scale,
+        )
+        # The encoder's parts are the declared fitted attributes (saved and
+        # documented one by one); the encoder is rebuilt from them on load.
+        self.__dict__.pop("_reference_steps", None)
+        for name, value in encoder.fitted_attributes().items():
+            setattr(self, name, value)
+        self._target_encoder = encoder
+        return target
 
     def _check_parameter_combinations(self, n_features):
         super()._check_parameter_combinations(n_features)
@@ -490,11 +463,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
             )
 
     def _input_reference(self):
-        relative = getattr(self, "_relative_inputs", False)
-        floor = getattr(self, "_window_scale_floor", None)
-        return input_reference(
-            self.target_feature if relative else None, floor, self.target_feature
-        )
+        return self._target_encoder.input_reference
 
     def _input_scaling(self, X3, stats):
         reference = self._input_reference()
@@ -506,26 +475,58 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         self._scaled_input_max = (stats.maximum - mean) / scale
         return mean, scale
 
-    def _run_training(self, dataset, *, continuing, **kwargs):
-        if not continuing and self._linear_inputs:
-            from ._quantiles import linear_path_start
+    # The network's extra outputs (see BaseSequenceModel._net_spec).
 
-            # Read by build_net for the new module only; not fitted state.
-            self._linear_init = linear_path_start(self, dataset)
-        try:
-            super()._run_training(dataset, continuing=continuing, **kwargs)
-        finally:
-            self.__dict__.pop("_linear_init", None)
+    def _quantile_levels(self):
+        return check_quantiles(self.quantiles) if self.loss == "quantile" else None
+
+    def _ensemble_size(self):
+        return self.n_ensemble
+
+    def _linear_path_inputs(self):
+        # Absent in models saved before the linear path: they have none.
+        return getattr(self, "_linear_inputs", 0)
+
+    def _linear_path_timesteps(self):
+        """The window length the linear path reads, or None (any length)."""
+        return self.n_timesteps_in_ if self._linear_path_inputs() else None
+
+    def _linear_path_start(self, dataset):
+        if not self._linear_inputs:
+            return None
+        from ._quantiles import linear_path_start
+
+        return linear_path_start(dataset, self._quantile_levels())
 
     def _make_predictor(self):
         from ._predictor import Predictor
 
-        return Predictor(self)
+        input_range = None
+        if getattr(self, "_scaled_input_min", None) is not None:
+            input_range = (self._scaled_input_min, self._scaled_input_max)
+        return Predictor(
+            self,
+            targets=self._target_encoder,
+            quantile_levels=self._quantile_levels(),
+            input_range=input_range,
+        )
 
     def _check_restored(self):
         super()._check_restored()
-        check_restored_targets(self)
-        check_window_scale_floor(getattr(self, "_window_scale_floor", None))
+        # The restored target attributes, checked as the encoder they make.
+        encoder = TargetEncoder.from_fitted_attributes(
+            get_fitted_state(self), self.target_feature
+        )
+        encoder.check(self.n_outputs_, getattr(self, "n_timesteps_in_", None))
+        if hasattr(self, "_scaled_input_min"):
+            _check_vectors(
+                self,
+                ("_scaled_input_min", "_scaled_input_max"),
+                features_per_step(self),
+            )
+        if getattr(self, "_linear_inputs", 0) and not hasattr(self, "n_timesteps_in_"):
+            raise ValueError("_linear_inputs is set but n_timesteps_in_ is missing")
+        self._target_encoder = encoder
 
     # -------------------------------------------------------------- predict
 
@@ -553,7 +554,7 @@ class LSTMRegressor(RegressorOutputsMixin, RegressorMixin, BaseSequenceModel):
         if not hasattr(self, "net_"):
             check_is_fitted(self, "net_")  # raises sklearn's NotFittedError
         X3 = check_sequences(self, X, reset=False)
-        check_timesteps(self, X3)
+        check_timesteps(X3, self._linear_path_timesteps())
         predictor = self._predictor
         small = predictor.predict_small(X3, n_threads=self.n_threads)
         if small is not None:

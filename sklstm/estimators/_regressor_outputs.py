@@ -72,13 +72,13 @@ class RegressorOutputsMixin:
                 f"loss='quantile' (and quantiles=(0.1, 0.5, 0.9), say)."
             )
         X3 = check_sequences(self, X, reset=False)
-        check_timesteps(self, X3)
+        check_timesteps(X3, self._linear_path_timesteps())
         predictor = self._predictor
         scaled = predictor.forward(X3, n_threads=self.n_threads, quantiles=True)
         levels = scaled.reshape(len(X3), self.n_outputs_, -1)
         pred = levels * self.y_scale_[:, None] + self.y_mean_[:, None]
         if self.target_mode_ == "delta":
-            pred += predictor.reference(X3)[:, :, None]
+            pred += self._target_encoder.reference(X3)[:, :, None]
         if not np.isfinite(pred).all():
             predictor.check_out_of_range(levels[:, :, 0], pred)
         return pred[:, 0] if self._y_is_1d else pred

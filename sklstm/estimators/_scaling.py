@@ -11,29 +11,6 @@ import numpy as np
 from ._validation import too_large_error
 
 
-def target_reference(
-    X3: np.ndarray, feature: int, steps: np.ndarray | None
-) -> np.ndarray:
-    """The value each output's delta is taken from, float64 ``(n_samples, k)``.
-
-    ``steps`` None: the last value of ``feature`` (always observed), one
-    column. Otherwise one window step per output (one season before its
-    target); where that step is missing padding, the last value stands in.
-
-    Examples
-    --------
-    >>> X3 = np.array([[[1.0], [2.0], [3.0]], [[np.nan], [5.0], [6.0]]])
-    >>> target_reference(X3, 0, np.array([0, 1]))
-    array([[1., 2.],
-           [6., 5.]])
-    """
-    last = np.asarray(X3[:, -1, feature], dtype=np.float64)[:, None]
-    if steps is None:
-        return last
-    values = np.asarray(X3[:, steps, feature], dtype=np.float64)
-    return np.where(np.isnan(values), last, values)
-
-
 def input_scaling(
     mean: np.ndarray, std: np.ndarray, *, scale: bool
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -3,8 +3,9 @@
 In ``"delta"`` mode the network learns the change of each target from a
 reference value of the window: the last observed value of ``target_feature``,
 or, with a ``seasonal_period``, the value one season before the target.
-``"auto"`` picks the mode from the training data. Pure numpy; the estimator
-stores what these functions decide (``target_mode_``, ``_reference_steps``).
+``"auto"`` picks the mode from the training data. Pure numpy; the fitted
+:class:`~sklstm.estimators._target_encoder.TargetEncoder` holds what these
+functions decide (``target_mode_``, ``_reference_steps``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-
-from ..windows._lags import features_per_step
-from ._base import _check_vectors
 
 
 def resolve_target_mode(
@@ -139,21 +137,3 @@ def continues_last_step(X3, y2, used, feature) -> tuple[bool, str]:
                 f"{error_last:.4g})"
             )
     return True, ""
-
-
-def check_restored_targets(est) -> None:
-    """Raise ValueError if a restored regressor's target state does not fit together."""
-    if est.target_mode_ not in ("level", "delta"):
-        raise ValueError(f"target_mode_ is {est.target_mode_!r}")
-    names = ("y_mean_", "y_scale_", "_scaled_target_min", "_scaled_target_max")
-    _check_vectors(est, names, est.n_outputs_)
-    if hasattr(est, "_scaled_input_min"):
-        n_features = features_per_step(est)
-        _check_vectors(est, ("_scaled_input_min", "_scaled_input_max"), n_features)
-    check_reference_steps(
-        getattr(est, "_reference_steps", None),
-        est.n_outputs_,
-        getattr(est, "n_timesteps_in_", None),
-    )
-    if getattr(est, "_linear_inputs", 0) and not hasattr(est, "n_timesteps_in_"):
-        raise ValueError("_linear_inputs is set but n_timesteps_in_ is missing")

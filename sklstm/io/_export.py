@@ -89,24 +89,31 @@ def _export_module_class():
             self.head = fitted.head
             self.linear = fitted.linear
             self.input_2d = est._n_input_dims == 2
-            # The feature read relative to its last value (delta mode), or -1.
-            reference = est._input_reference()
+            targets = est._target_encoder
+            # The feature read relative to its last value (delta mode), or -1
+            # (window scaling is refused by _check_exportable).
+            reference = targets.input_reference
             self.reference = -1 if reference is None else int(reference)
             mask = torch.zeros(est.x_mean_.shape[0], dtype=torch.float64)
             if reference is not None:
                 mask[reference] = 1.0
             self.register_buffer("reference_mask", mask)
             # One window step per output (seasonal_period), or none: the last.
-            steps = getattr(est, "_reference_steps", None)
+            steps = targets.reference_steps
             self.seasonal = steps is not None
             if self.seasonal:
                 self.register_buffer("steps", torch.as_tensor(steps, dtype=torch.long))
-            self.delta = est.target_mode_ == "delta"
-            self.target_feature = est.target_feature
+            self.delta = targets.mode == "delta"
+            self.target_feature = targets.feature
             self.squeeze = bool(est._y_is_1d)
-            for name in ("x_mean_", "x_scale_", "y_mean_", "y_scale_"):
-                value = torch.as_tensor(getattr(est, name), dtype=torch.float64)
-                self.register_buffer(name.rstrip("_"), value)
+            for name, value in (
+                ("x_mean", est.x_mean_),
+                ("x_scale", est.x_scale_),
+                ("y_mean", targets.mean),
+                ("y_scale", targets.scale),
+            ):
+                value = torch.as_tensor(value, dtype=torch.float64)
+                self.register_buffer(name, value)
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             x3 = x[:, :, None] if self.input_2d else x

@@ -111,7 +111,8 @@ def expected_weight_shapes(est, n_features: int, state: dict) -> dict:
     """
     shim = copy.copy(est)
     shim.__dict__.update({k: v for k, v in state.items() if k != "net_"})
-    kwargs = module_kwargs(shim, n_features)
+    # The seed draws the initial weights, not their shapes.
+    kwargs = module_kwargs(shim._net_spec(n_features, seed=0))
     module_class = kwargs.pop("module")
     arguments = {k[len("module__") :]: v for k, v in kwargs.items()}
     with torch.device("meta"):

@@ -1,10 +1,12 @@
-"""Wiring of the skorch net behind :class:`~sklstm.LSTMRegressor`.
+"""Wiring of the skorch net behind the estimators.
 
 Split the way skorch splits ``NeuralNet.initialize()``: the module's
 arguments, the optimizer's, the callbacks, then the net that holds them. The
-estimator keeps its hyperparameters; this module turns them into a
-:class:`~sklstm.nn._training.SequenceNet`. Imported on first fit or load, so
-``import sklstm`` does not import torch.
+estimator describes its net as a :class:`~sklstm.nn._net_spec.NetSpec`; this
+module turns that into a :class:`~sklstm.nn._training.SequenceNet` (fresh,
+continued for a warm fit, or restored from a model file) and reads nothing
+else of the estimator. Imported on first fit or load, so ``import sklstm``
+does not import torch.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from skorch.history import History
 
 from ._ensemble import EnsembleModule
 from ._module import SequenceRegressorModule
+from ._net_spec import NetSpec
 from ._precision import check_precision
 from ._progress import BatchProgress, EpochLog, output_is_interactive
-from ._quantile_levels import anchor_index, check_quantiles, quantile_layout
 from ._torch_threads import (
     choose_num_threads,
     thread_governor,
@@ -34,9 +36,6 @@ from ._training import (
     RestoreOnInterrupt,
     SequenceNet,
     StopOnDivergence,
-    TailSplit,
-    ValidationR2,
-    WeightedLoss,
     chunk_rows,
 )
 
@@ -104,55 +103,53 @@ def restore_device(device: str) -> str:
         return "cpu"
 
 
-def module_kwargs(est, n_features: int) -> dict:
+def module_kwargs(spec: NetSpec) -> dict:
     """skorch's ``module__*`` arguments: the recurrent stack and its head.
 
-    ``n_ensemble > 1`` gives an :class:`~sklstm.nn._ensemble.EnsembleModule` of
-    that many such networks; 1 (and estimators without the parameter) the
-    plain :class:`~sklstm.nn._module.SequenceRegressorModule`.
+    ``spec.n_ensemble > 1`` gives an
+    :class:`~sklstm.nn._ensemble.EnsembleModule` of that many such networks;
+    1 the plain :class:`~sklstm.nn._module.SequenceRegressorModule`.
     """
-    n_members = getattr(est, "n_ensemble", 1)
     ensemble = {}
-    if n_members > 1:
-        ensemble = dict(module=EnsembleModule, module__n_members=n_members)
-    n_quantiles, anchor = quantile_layout(est)
+    if spec.n_ensemble > 1:
+        ensemble = dict(module=EnsembleModule, module__n_members=spec.n_ensemble)
     quantiles = {}
-    if n_quantiles > 1:
-        quantiles = dict(module__n_quantiles=n_quantiles, module__anchor=anchor)
+    if spec.n_quantiles > 1:
+        quantiles = dict(
+            module__n_quantiles=spec.n_quantiles, module__anchor=spec.anchor
+        )
     kwargs = dict(
         module=SequenceRegressorModule,
-        module__input_size=n_features,
-        module__output_size=est.n_outputs_,
-        module__hidden_size=est.hidden_size,
-        module__num_layers=est.num_layers,
-        module__cell=est.cell,
-        module__bidirectional=est.bidirectional,
-        module__dropout=est.dropout,
-        module__activation=est.activation,
-        module__head_size=est.head_size,
-        # Fitted attributes of a regressor with a linear autoregressive path
-        # (absent for other estimators and models saved before it existed).
-        module__linear_inputs=getattr(est, "_linear_inputs", 0),
-        module__linear_init=getattr(est, "_linear_init", None),
+        module__input_size=spec.n_features,
+        module__output_size=spec.n_outputs,
+        module__hidden_size=spec.hidden_size,
+        module__num_layers=spec.num_layers,
+        module__cell=spec.cell,
+        module__bidirectional=spec.bidirectional,
+        module__dropout=spec.dropout,
+        module__activation=spec.activation,
+        module__head_size=spec.head_size,
+        module__linear_inputs=spec.linear_inputs,
+        module__linear_init=spec.linear_init,
         **quantiles,
     )
     return {**kwargs, **ensemble}
 
 
-def optimizer_kwargs(est, device: str) -> dict:
+def optimizer_kwargs(spec: NetSpec, device: str) -> dict:
     """skorch's ``optimizer`` and ``optimizer__*`` arguments."""
-    kwargs = {"optimizer__weight_decay": est.weight_decay}
-    optimizer = est.optimizer
+    kwargs = {"optimizer__weight_decay": spec.weight_decay}
+    optimizer = spec.optimizer
     if isinstance(optimizer, str):
         if optimizer in ("adam", "adamw") and fused_adam_supported(device):
             # One fused kernel per step instead of ~6 ops per parameter: the
             # same update (see benchmarks/README.md for the time it saves).
             kwargs["optimizer__fused"] = True
         optimizer = _OPTIMIZER_CLASSES[optimizer]
-    return {"optimizer": optimizer, "lr": est.lr, **kwargs}
+    return {"optimizer": optimizer, "lr": spec.lr, **kwargs}
 
 
-def callbacks(est) -> list:
+def callbacks(spec: NetSpec) -> list:
     """The callbacks of a fit, as ``(name, callback)`` pairs, user's last.
 
     At the end of an epoch they run in this order: the weights are
@@ -161,37 +158,36 @@ def callbacks(est) -> list:
     convergence) run, so the
     last epoch's row is always printed.
     """
-    monitor = "valid_loss" if est.early_stopping else "train_loss"
+    monitor = "valid_loss" if spec.early_stopping else "train_loss"
     result = [("restore_on_interrupt", RestoreOnInterrupt())]
-    if est.early_stopping:
-        scorer = getattr(est, "_validation_scorer", None)
-        result.append(scorer() if scorer else ("valid_r2", ValidationR2()))
-    if est.lr_schedule == "plateau":
+    if spec.early_stopping:
+        result.append(spec.validation_scorer)
+    if spec.lr_schedule == "plateau":
         scheduler = LRScheduler(
             policy="ReduceLROnPlateau",
             monitor=monitor,
-            patience=max(1, est.n_iter_no_change // 2),
+            patience=max(1, spec.n_iter_no_change // 2),
             factor=0.5,
         )
         result.append(("lr_schedule", scheduler))
-    elif est.lr_schedule == "cosine":
-        scheduler = LRScheduler(policy="CosineAnnealingLR", T_max=est.max_epochs)
+    elif spec.lr_schedule == "cosine":
+        scheduler = LRScheduler(policy="CosineAnnealingLR", T_max=spec.max_epochs)
         result.append(("lr_schedule", scheduler))
-    if est.clip_grad_norm is not None:
-        result.append(("clip_grad_norm", GradientNormClipping(est.clip_grad_norm)))
-    if est.verbose:
+    if spec.clip_grad_norm is not None:
+        result.append(("clip_grad_norm", GradientNormClipping(spec.clip_grad_norm)))
+    if spec.verbose:
         terminal = output_is_interactive()
         if terminal.progress:
             result.append(("progress_bar", BatchProgress()))
         result.append(("epoch_log", EpochLog(colour=terminal.colour)))
     result.append(("stop_on_divergence", StopOnDivergence()))
-    result.append(stopping_callback(est))
-    for i, callback in enumerate(est.callbacks or []):
+    result.append(stopping_callback(spec))
+    for i, callback in enumerate(spec.callbacks):
         result.append((f"user_{i}", callback))
     return result
 
 
-def stopping_callback(est) -> tuple[str, EarlyStopping]:
+def stopping_callback(spec: NetSpec) -> tuple[str, EarlyStopping]:
     """The callback that ends a fit once its monitored loss stops improving.
 
     ``MLPRegressor``'s rule: with ``early_stopping`` the validation loss is
@@ -200,14 +196,14 @@ def stopping_callback(est) -> tuple[str, EarlyStopping]:
     units) must fall by more than ``tol`` below the best value so far within
     ``n_iter_no_change`` consecutive epochs, or training ends.
     """
-    validating = bool(est.early_stopping)
+    validating = bool(spec.early_stopping)
     stopper = EarlyStopping(
         monitor="valid_loss" if validating else "train_loss",
-        patience=est.n_iter_no_change,
-        threshold=est.tol,
+        patience=spec.n_iter_no_change,
+        threshold=spec.tol,
         threshold_mode="abs",
         load_best=validating,
-        sink=print if est.verbose else _silent,
+        sink=print if spec.verbose else _silent,
     )
     return ("early_stopping" if validating else "convergence", stopper)
 
@@ -240,85 +236,55 @@ def default_callback_overrides(*, verbose: bool, validating: bool) -> dict:
     return overrides
 
 
-def criterion_kwargs(est) -> dict:
-    """skorch's ``criterion`` and ``criterion__*`` arguments.
-
-    An estimator may name its own loss module with a ``_criterion()`` method
-    returning ``(module class, kwargs)``; the default is the regression loss.
-    """
-    hook = getattr(est, "_criterion", None)
-    criterion, kwargs = hook() if hook else (WeightedLoss, {"kind": est.loss})
-    if not hook and est.loss == "quantile":
-        levels = check_quantiles(est.quantiles)
-        kwargs.update(quantiles=levels, anchor=anchor_index(levels))
+def criterion_kwargs(spec: NetSpec) -> dict:
+    """skorch's ``criterion`` and ``criterion__*`` arguments."""
     return {
-        "criterion": criterion,
-        **{f"criterion__{key}": value for key, value in kwargs.items()},
+        "criterion": spec.criterion,
+        **{f"criterion__{key}": value for key, value in spec.criterion_kwargs.items()},
     }
 
 
-def validation_split(est, seed: int):
-    """skorch's ``train_split``: None without early stopping.
-
-    An estimator may draw its own with a ``_validation_split(seed)`` method;
-    the default holds out the most recent rows (:class:`TailSplit`).
-    """
-    if not est.early_stopping:
-        return None
-    hook = getattr(est, "_validation_split", None)
-    return hook(seed) if hook else TailSplit(est.validation_fraction)
-
-
-def build_net(
-    est, n_features: int, seed: int, *, device: str, n_timesteps: int = 1
-) -> SequenceNet:
-    """An uninitialised :class:`SequenceNet` for the hyperparameters of ``est``.
+def build_net(spec: NetSpec, *, device: str) -> SequenceNet:
+    """An uninitialised :class:`SequenceNet` as ``spec`` describes it.
 
     Parameters
     ----------
-    est : LSTMRegressor
-        Supplies the hyperparameters and ``n_outputs_``.
-    n_features : int
-        Features per step of the (3-D) input.
-    seed : int
-        Seed of the initial weights and of the shuffling of the batches.
+    spec : NetSpec
+        The network, its training and its runtime.
     device : str
         A resolved torch device (see :func:`resolve_device`).
-    n_timesteps : int, default=1
-        Steps per sequence; bounds the rows per chunk of a training batch.
 
     Returns
     -------
     SequenceNet
     """
     net = SequenceNet(
-        **module_kwargs(est, n_features),
-        module__init_seed=seed,
-        **optimizer_kwargs(est, device),
-        **criterion_kwargs(est),
-        max_epochs=est.max_epochs,
-        batch_size=est.batch_size,
+        **module_kwargs(spec),
+        module__init_seed=spec.seed,
+        **optimizer_kwargs(spec, device),
+        **criterion_kwargs(spec),
+        max_epochs=spec.max_epochs,
+        batch_size=spec.batch_size,
         iterator_train=BatchIterator,
-        iterator_train__shuffle=est.shuffle,
-        iterator_train__seed=seed,
+        iterator_train__shuffle=spec.shuffle,
+        iterator_train__seed=spec.seed,
         iterator_valid=BatchIterator,
-        train_split=validation_split(est, seed),
-        callbacks=callbacks(est),
+        train_split=spec.train_split,
+        callbacks=callbacks(spec),
         device=device,
-        verbose=est.verbose,
+        verbose=spec.verbose,
         # Model files are read without unpickling anything but tensors.
         torch_load_kwargs={"weights_only": True},
         **default_callback_overrides(
-            verbose=bool(est.verbose), validating=est.early_stopping
+            verbose=bool(spec.verbose), validating=spec.early_stopping
         ),
     )
     # An instance attribute (not a constructor argument): skorch would
     # otherwise route it to the module.
     net.max_chunk_rows = chunk_rows(
-        n_timesteps, est.hidden_size, est.num_layers, 2 if est.bidirectional else 1
+        spec.n_timesteps, spec.hidden_size, spec.num_layers, spec.n_directions
     )
-    # Until every estimator has the parameter, float32 stands in for it.
-    net.precision = getattr(est, "precision", "float32")
+    net.precision = spec.precision
     check_precision(net.precision, device)
     return net
 
@@ -473,25 +439,22 @@ def dropout_seed(seed: int, n_done: int) -> int:
     return int(np.random.SeedSequence([seed, n_done, 1]).generate_state(1)[0])
 
 
-def continued_net(est, old: SequenceNet, n_features: int, *, n_timesteps: int):
-    """A new net for a warm fit: ``old``'s weights and state, ``est``'s settings.
+def continued_net(spec: NetSpec, old: SequenceNet) -> tuple[str, SequenceNet]:
+    """A new net for a warm fit: ``old``'s weights and state, ``spec``'s settings.
 
     ``old`` is not changed, so a warm fit that fails keeps the estimator as it
     was. The settings a warm fit honours (epochs, batches, early stopping,
-    callbacks, verbosity, device, ...) come from ``est``; ``lr`` and
+    callbacks, verbosity, device, ...) come from ``spec``; ``lr`` and
     ``weight_decay`` update the optimizer's param_groups when they changed,
     while its moment estimates (and a schedule's current lr) carry on.
 
     Parameters
     ----------
-    est : estimator
-        The current hyperparameters (numeric ones as Python scalars).
+    spec : NetSpec
+        The current hyperparameters, this call's data sizes and the fit's
+        seed.
     old : SequenceNet
         The fitted net.
-    n_features : int
-        Features per step.
-    n_timesteps : int
-        Steps per sequence of this call's data.
 
     Returns
     -------
@@ -500,33 +463,31 @@ def continued_net(est, old: SequenceNet, n_features: int, *, n_timesteps: int):
         Initialised, holding copies of ``old``'s weights, optimizer state and
         history.
     """
-    device = resolve_device(est.device)
-    net = build_net(est, n_features, est._seed_, device=device, n_timesteps=n_timesteps)
+    device = resolve_device(spec.device)
+    net = build_net(spec, device=device)
     net.initialize()
     net.module_.load_state_dict(old.module_.state_dict())
     # torch's load_state_dict keeps tensors that need no conversion: a deep
     # copy keeps the old optimizer's moments out of this fit's updates.
     net.optimizer_.load_state_dict(copy.deepcopy(old.optimizer_.state_dict()))
     for group in net.optimizer_.param_groups:
-        if est.lr != old.lr:
-            group["lr"] = group["initial_lr"] = est.lr
-        if est.weight_decay != old.optimizer__weight_decay:
-            group["weight_decay"] = est.weight_decay
+        if spec.lr != old.lr:
+            group["lr"] = group["initial_lr"] = spec.lr
+        if spec.weight_decay != old.optimizer__weight_decay:
+            group["weight_decay"] = spec.weight_decay
         # A schedule switched on by this fit starts from the current lr.
         group.setdefault("initial_lr", group["lr"])
     net.history_ = History(dict(row) for row in old.history)
     return device, net
 
 
-def restore_net(est, n_features: int, saved) -> tuple[str, SequenceNet]:
-    """The device and the net of a loaded regressor, with its saved weights.
+def restore_net(spec: NetSpec, saved) -> tuple[str, SequenceNet]:
+    """The device and the net of a loaded estimator, with its saved weights.
 
     Parameters
     ----------
-    est : LSTMRegressor
-        Hyperparameters and plain fitted attributes already restored.
-    n_features : int
-        Features per step of the 3-D input.
+    spec : NetSpec
+        Built from the loaded hyperparameters and fitted attributes.
     saved : SavedNet
         Weights, optimizer state, history and chunk size read from the file.
 
@@ -535,10 +496,10 @@ def restore_net(est, n_features: int, saved) -> tuple[str, SequenceNet]:
     device : str
     net : SequenceNet
     """
-    device = restore_device(est.device)
+    device = restore_device(spec.device)
     # The initial weights are drawn from the seed's own generator (and
     # overwritten just below): the global torch RNG is untouched.
-    net = build_net(est, n_features, est._seed_, device=device)
+    net = build_net(spec, device=device)
     net.initialize()
     net.max_chunk_rows = saved.max_chunk_rows
     saved.load_into(net)

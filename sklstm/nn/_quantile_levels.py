@@ -56,9 +56,15 @@ def anchor_index(levels) -> int:
     return int(np.flatnonzero(np.isclose(distance, distance.min()))[0])
 
 
-def quantile_layout(est) -> tuple[int, int]:
-    """``(n_quantiles, anchor)`` of the network of ``est``, ``(1, 0)`` without."""
-    if getattr(est, "loss", None) != "quantile":
+def quantile_layout(levels) -> tuple[int, int]:
+    """``(n_quantiles, anchor)`` of a network predicting ``levels``; ``(1, 0)``
+    for None (one value per output).
+
+    Examples
+    --------
+    >>> quantile_layout((0.1, 0.5, 0.9)), quantile_layout(None)
+    ((3, 1), (1, 0))
+    """
+    if levels is None:
         return 1, 0
-    levels = check_quantiles(est.quantiles)
     return len(levels), anchor_index(levels)

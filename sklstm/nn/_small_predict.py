@@ -11,6 +11,8 @@ inference path.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 from torch._C import _InferenceMode
@@ -21,54 +23,101 @@ from ._torch_threads import choose_num_threads, torch_threads
 SMALL_INPUT_VALUES = 64
 
 
-def forward_small(predictor, X3: np.ndarray, n_threads: int | None):
+@dataclass(frozen=True)
+class SmallInputs:
+    """A fitted model's input side as this path reads it: Python floats.
+
+    Parameters
+    ----------
+    mean, scale : tuple of float
+        The input standardisation per feature (``x_mean_``, ``x_scale_``).
+    reference : int or None
+        The feature read relative to its window's last value (delta mode),
+        or None.
+    low, high : tuple of float or None, default=None
+        Per feature, the bounds of the scaled inputs beyond which a warning
+        is due; None: not checked.
+
+    Examples
+    --------
+    >>> SmallInputs.from_arrays(np.array([1.0]), np.array([2.0]), None)
+    SmallInputs(mean=(1.0,), scale=(2.0,), reference=None, low=None, high=None)
+    """
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    reference: int | None
+    low: tuple[float, ...] | None = None
+    high: tuple[float, ...] | None = None
+
+    @classmethod
+    def from_arrays(cls, mean, scale, reference, low=None, high=None):
+        """From the float64 arrays of the fitted model (bounds may be None)."""
+        return cls(
+            tuple(np.asarray(mean, dtype=float).tolist()),
+            tuple(np.asarray(scale, dtype=float).tolist()),
+            reference,
+            None if low is None else tuple(low.tolist()),
+            None if high is None else tuple(high.tolist()),
+        )
+
+
+def forward_small(
+    module,
+    inputs: SmallInputs | None,
+    X3: np.ndarray,
+    n_threads: int | None,
+    *,
+    device: str,
+    precision: str,
+    warn,
+):
     """The network's scaled float32 outputs for ``X3``, or None.
 
     None where this path does not apply (the caller then runs the block
-    path): a GPU or bfloat16 model, window scaling, a model whose
-    :meth:`~sklstm.nn._module.SequenceRegressorModule.direct_inference_ok` says
-    no (an unfused cell, a forward hook anywhere: the block path calls the
-    module, so hooks fire), more than :data:`SMALL_INPUT_VALUES` values, or
-    a missing (NaN) step.
-    Otherwise the outputs (all columns, output-major), and a warning where
-    a scaled input leaves the training range, as the block path does (the
-    bounds are compared with the float64 values, before the rounding to
-    float32 that the block path compares).
+    path): a GPU or bfloat16 model, no ``inputs`` (window scaling), a model
+    whose :meth:`~sklstm.nn._module.SequenceRegressorModule.direct_inference_ok`
+    says no (an unfused cell, a forward hook anywhere: the block path calls
+    the module, so hooks fire), more than :data:`SMALL_INPUT_VALUES` values,
+    or a missing (NaN) step.
+    Otherwise the outputs (all columns, output-major); where a scaled input
+    leaves the training range, ``warn`` is called first with the features
+    (an int array), as the block path does (the bounds are compared with
+    the float64 values, before the rounding to float32 that the block path
+    compares).
     """
-    module = small_module(predictor, X3)
-    if module is None:
+    if small_module(module, inputs, X3, device=device, precision=precision) is None:
         return None
-    scaled = scale_small(predictor, X3.tolist())
+    scaled = scale_small(inputs, X3.tolist())
     if scaled is None:
         return None
-    outside = outside_small(predictor, scaled)
+    outside = outside_small(inputs, scaled)
     if outside:
-        predictor._warn_inputs_outside(np.array(outside))
-    return infer_small(predictor, module, scaled, X3.shape, n_threads).numpy()
+        warn(np.array(outside))
+    return infer_small(module, scaled, X3.shape, n_threads).numpy()
 
 
-def small_module(predictor, X3: np.ndarray):
-    """The predictor's module where ``X3`` may take this path, else None
+def small_module(
+    module, inputs: SmallInputs | None, X3: np.ndarray, *, device: str, precision: str
+):
+    """``module`` where ``X3`` may take this path, else None
     (the checks of :func:`forward_small` before the scan of the values)."""
-    module = predictor.net.module_
-    reference = predictor.reference_feature
     if (
         X3.size > SMALL_INPUT_VALUES
-        or predictor.device != "cpu"
-        or predictor.precision != "float32"
-        or not (reference is None or isinstance(reference, int))
-        or not module.direct_inference_ok(predictor.device)
+        or device != "cpu"
+        or precision != "float32"
+        or inputs is None
+        or not module.direct_inference_ok(device)
     ):
         return None
     return module
 
 
-def scale_small(predictor, windows: list) -> list | None:
+def scale_small(inputs: SmallInputs, windows: list) -> list | None:
     """``windows`` (``X3.tolist()``) scaled on Python floats, or None where
     one is NaN (leading padding: the block path handles it)."""
-    floats = _constants(predictor)
-    mean, scale = floats["mean"], floats["scale"]
-    reference = predictor.reference_feature
+    mean, scale = inputs.mean, inputs.scale
+    reference = inputs.reference
     scaled = []
     total = 0.0
     if len(mean) == 1 and (reference is None or reference == 0):
@@ -101,13 +150,12 @@ def scale_small(predictor, windows: list) -> list | None:
     return scaled
 
 
-def outside_small(predictor, scaled: list) -> list:
+def outside_small(inputs: SmallInputs, scaled: list) -> list:
     """The features of which a value of ``scaled`` (no NaN) leaves the
-    training range, in order; empty where the predictor checks no range."""
-    if predictor.input_low is None:
+    training range, in order; empty where ``inputs`` has no bounds."""
+    if inputs.low is None:
         return []
-    floats = _constants(predictor)
-    low, high = floats["low"], floats["high"]
+    low, high = inputs.low, inputs.high
     steps = scaled[0] if len(scaled) == 1 else [s for w in scaled for s in w]
     return [
         f
@@ -116,11 +164,11 @@ def outside_small(predictor, scaled: list) -> list:
     ]
 
 
-def infer_small(predictor, module, scaled: list, shape, n_threads) -> torch.Tensor:
+def infer_small(module, scaled: list, shape, n_threads) -> torch.Tensor:
     """The module's direct inference on ``scaled`` (float32, eval mode)."""
     if module.training:
         module.eval()
-    threads = choose_num_threads(n_threads, *shape[:2], predictor.hidden_size, shape[2])
+    threads = choose_num_threads(n_threads, *shape[:2], module.hidden_size, shape[2])
     x = torch.from_numpy(np.array(scaled, dtype=np.float32))
     h0 = _zero_state(module, len(scaled))
     # The guard torch.inference_mode() enters, without its Python wrapper.
@@ -147,18 +195,3 @@ def _zero_state(module, n_samples: int) -> torch.Tensor:
         # defaults. Read under inference mode only (infer_small).
         h0 = _ZERO_STATES[shape] = torch.zeros(shape, dtype=torch.float32, device="cpu")
     return h0
-
-
-def _constants(predictor) -> dict:
-    """The predictor's scaling and input bounds as tuples of Python floats."""
-    floats = predictor.__dict__.get("_small_floats")
-    if floats is None:
-        floats = {
-            "mean": tuple(np.asarray(predictor.x_mean, dtype=float).tolist()),
-            "scale": tuple(np.asarray(predictor.x_scale, dtype=float).tolist()),
-        }
-        if predictor.input_low is not None:
-            floats["low"] = tuple(predictor.input_low.tolist())
-            floats["high"] = tuple(predictor.input_high.tolist())
-        predictor._small_floats = floats
-    return floats

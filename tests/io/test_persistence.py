@@ -99,10 +99,10 @@ def test_regressor_2d_dataframe_input_keeps_feature_names(tmp_path, seq3):
 
 def test_fitted_state_declaration_covers_every_attribute(seq3, univariate):
     """Every attribute fit creates is declared in _fitted_state (and so saved),
-    or is the predict path derived from it."""
+    or is derived from it (the predict path, the target encoder)."""
     X, y, y2 = seq3
     declared = {f.name for f in LSTMRegressor._fitted_state}
-    derived = {"_predictor"}
+    derived = {"_predictor", "_target_encoder"}
     fits = [
         LSTMRegressor(**TINY).fit(X, y),
         LSTMRegressor(**TINY, early_stopping=True, lr_schedule="cosine").fit(X, y2),

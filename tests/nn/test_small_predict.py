@@ -37,6 +37,19 @@ CONFIGS = {
 }
 
 
+def small_forward(predictor, X3, n_threads):
+    """forward_small with the predictor's module and inputs, as predict runs it."""
+    return forward_small(
+        predictor.net.module_,
+        predictor.small_inputs(),
+        X3,
+        n_threads,
+        device=predictor.device,
+        precision=predictor.precision,
+        warn=predictor._warn_inputs_outside,
+    )
+
+
 def fitted(config):
     config = dict(config)
     X, y = series_windows(config.pop("n_features", 1))
@@ -55,7 +68,7 @@ def test_the_small_path_reads_and_computes_exactly_what_the_block_path_does(
 ):
     model, X = fitted(CONFIGS[name])
     for X3 in (X[-1:], X[-3:] + 7.25):  # one window, and shifted ones
-        small = forward_small(model._predictor, X3, None)
+        small = small_forward(model._predictor, X3, None)
         assert small is not None
         expected = block_path(model, X3, monkeypatch, quantiles=True)
         assert small.dtype == np.float32
@@ -83,9 +96,9 @@ def test_leading_padding_and_large_inputs_take_the_block_path(monkeypatch):
     model, X = fitted({})
     padded = X[-1:].copy()
     padded[0, 0, 0] = np.nan
-    assert forward_small(model._predictor, padded, None) is None
+    assert small_forward(model._predictor, padded, None) is None
     assert np.isfinite(model.predict(padded)).all()
-    assert forward_small(model._predictor, X[:20], None) is None  # 80 values
+    assert small_forward(model._predictor, X[:20], None) is None  # 80 values
 
 
 def test_a_small_input_outside_the_training_range_warns_as_before(monkeypatch):

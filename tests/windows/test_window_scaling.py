@@ -92,7 +92,7 @@ def test_default_keeps_the_old_path():
     assert model._window_scale_floor is None
     # The delta-mode reference feature, exactly as before window scaling.
     assert model._input_reference() == 0
-    assert model._predictor.window_scales is None
+    assert model._predictor.targets.window_scaler is None
     target = np.ones((3, 1))
     assert scale_targets(target, X[:3], model._input_reference()) is target
 
