@@ -33,8 +33,9 @@ class RegressorOutputsMixin:
     def predict_quantiles(self, X):
         """Predict the quantiles of a model fitted with ``loss="quantile"``.
 
-        Every quantile is unscaled like ``predict`` (and, in ``"delta"`` mode,
-        gets the reference value added back); they never cross. ``predict``
+        Every quantile is unscaled like ``predict`` (multiplied back by its
+        window's scale with ``window_scaling``, and, in ``"delta"`` mode,
+        given the reference value back); they never cross. ``predict``
         returns the column of the level closest to 0.5 (the median when
         0.5 is among ``quantiles``).
 
@@ -76,9 +77,7 @@ class RegressorOutputsMixin:
         predictor = self._predictor
         scaled = predictor.forward(X3, n_threads=self.n_threads, quantiles=True)
         levels = scaled.reshape(len(X3), self.n_outputs_, -1)
-        pred = levels * self.y_scale_[:, None] + self.y_mean_[:, None]
-        if self.target_mode_ == "delta":
-            pred += self._target_encoder.reference(X3)[:, :, None]
+        pred = self._target_encoder.decode(levels, X3)
         if not np.isfinite(pred).all():
             predictor.check_out_of_range(levels[:, :, 0], pred)
         return pred[:, 0] if self._y_is_1d else pred

@@ -285,15 +285,25 @@ class TargetEncoder:
     def decode(self, scaled: np.ndarray, X3: np.ndarray) -> np.ndarray:
         """Predictions in target units, float64, from the network's outputs.
 
-        ``scaled`` is ``(n_samples, n_outputs)``; the inverse of
-        :meth:`encode` on the windows ``X3`` the outputs were predicted from.
+        ``scaled`` is ``(n_samples, n_outputs)``, or ``(n_samples, n_outputs,
+        n_quantiles)`` for every level of a quantile model (each decoded as a
+        point forecast is); the inverse of :meth:`encode` on the windows ``X3``
+        the outputs were predicted from.
         """
-        pred = scaled * self.scale + self.mean  # float64 from here on
+        levels = scaled.ndim == 3
+        if levels:
+            # Per-output constants and per-window columns broadcast over the
+            # trailing quantile axis.
+            pred = scaled * self.scale[:, None] + self.mean[:, None]
+        else:
+            pred = scaled * self.scale + self.mean  # float64 from here on
         scaler = self.window_scaler
         if scaler is not None:
-            pred *= scaler.scales(X3)
+            scales = scaler.scales(X3)
+            pred *= scales[:, :, None] if levels else scales
         if self.mode == "delta":
-            pred += self.reference(X3)
+            reference = self.reference(X3)
+            pred += reference[:, :, None] if levels else reference
         return pred
 
     def extrapolation_bounds(self) -> tuple[np.ndarray, np.ndarray]:

@@ -89,6 +89,12 @@ class EnsembleModule(nn.Module):
         for member in self.members:
             member.missing_steps_hint = value
 
+    def direct_inference_ok(self, device: str) -> bool:
+        """Never: the one-window path runs a single member's cells directly
+        (:meth:`~sklstm.nn._module.SequenceRegressorModule.direct_inference_ok`),
+        so an ensemble predicts through :meth:`forward`, as for a block."""
+        return False
+
     def forward(
         self, x: torch.Tensor, has_missing_steps: bool | None = None
     ) -> torch.Tensor:

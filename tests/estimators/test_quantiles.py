@@ -88,6 +88,19 @@ def test_shapes_and_predict_is_the_median():
     np.testing.assert_allclose(model.predict(X), q[:, :, 0], rtol=1e-12)
 
 
+@pytest.mark.parametrize("target_mode", ["delta", "level"])
+def test_predict_is_the_median_with_window_scaling(target_mode):
+    series = 50.0 + np.arange(80.0) + _noisy(80)
+    X, y = frame_windows(series, window_length=4)
+    params = tiny(loss="quantile", window_scaling="mean", target_mode=target_mode)
+    model = LSTMRegressor(**params).fit(X, y)
+    np.testing.assert_allclose(model.predict(X), model.predict_quantiles(X)[:, 1])
+    # Scale-equivariant like predict: ten times the windows, ten times the levels.
+    np.testing.assert_allclose(
+        model.predict_quantiles(10.0 * X), 10.0 * model.predict_quantiles(X), rtol=1e-5
+    )
+
+
 def test_delta_mode_adds_the_reference_to_every_quantile():
     X, y = frame_windows(np.arange(80.0) + _noisy(80) * 0.1, window_length=4)
     model = LSTMRegressor(**tiny(loss="quantile", target_mode="delta")).fit(X, y)

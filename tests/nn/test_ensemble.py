@@ -79,6 +79,15 @@ def test_predict_averages_the_members():
     np.testing.assert_allclose(model.predict(X), expected, rtol=1e-5)
 
 
+def test_one_window_predicts_as_in_a_block():
+    # A window small enough for the one-window path (Predictor.predict_small).
+    X, y = _data()
+    model = LSTMRegressor(**tiny(n_ensemble=2)).fit(X, y)
+    block = model.predict(X[-8:])
+    one = np.array([model.predict(X[i : i + 1])[0] for i in range(len(X) - 8, len(X))])
+    np.testing.assert_allclose(one, block, rtol=1e-6)
+
+
 def test_members_share_the_ridge_start_of_the_linear_path():
     X, y = _data()
     model = LSTMRegressor(**tiny(n_ensemble=2, max_epochs=1, lr=1e-12)).fit(X, y)
