@@ -49,8 +49,8 @@ test-slow: $(STAMP)
 	$(PY) -m pytest -m slow
 
 lint: $(STAMP)
-	$(PY) -m ruff check sklstm tests examples benchmarks
-	$(PY) -m ruff format --check sklstm tests examples benchmarks
+	$(PY) -m ruff check sklstm tests examples benchmarks docs/conf.py docs/_gallery.py
+	$(PY) -m ruff format --check sklstm tests examples benchmarks docs/conf.py docs/_gallery.py
 
 # The site in docs/_build/html (open docs/_build/html/index.html). Warnings are
 # errors and every cross-reference must resolve (-n): that is the check of the
