@@ -55,6 +55,7 @@ lint: $(STAMP)
 # The site in docs/_build/html (open docs/_build/html/index.html). Warnings are
 # errors and every cross-reference must resolve (-n): that is the check of the
 # internal links, pages and API names alike. The gallery runs every example.
+# While editing pages: make docs SPHINXOPTS="-D plot_gallery=0" (examples not run).
 $(DOCS_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[docs]"
 	touch $(DOCS_STAMP)
