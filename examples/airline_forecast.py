@@ -1,4 +1,6 @@
-"""Monthly airline passengers (1949-1960): backtest, then a 12-month forecast.
+"""
+Monthly airline passengers (1949-1960): backtest, then a 12-month forecast
+==========================================================================
 
 The story of a pandas user with a monthly series:
 
@@ -8,7 +10,7 @@ The story of a pandas user with a monthly series:
 2. a 12-month forecast indexed by the future months, with split-conformal
    90% prediction intervals;
 3. a plot saved as PNG with ``plot_forecast`` and ``plot_loss`` (needs
-   matplotlib: ``pip install sklstm[examples]``).
+   matplotlib: the ``examples`` extra).
 
 The series grows multiplicatively, so both learned models work on its log:
 ``FunctionTransformer(np.log)`` logs the windows inside the Pipeline and

@@ -1,4 +1,6 @@
-"""Given three consecutive even numbers, predict the next one.
+"""
+Given three consecutive even numbers, predict the next one
+==========================================================
 
 The classic Keras notebook reshapes arrays by hand, forgets to scale and
 predicts 198 after [196, 198, 200]. Here the same task is a standard sklearn

@@ -1,4 +1,6 @@
-"""Port of a Keras seed example: one sequence mapped to the next five values.
+"""
+Port of a Keras seed example: one sequence mapped to the next five values
+=========================================================================
 
 The Keras version reshapes ``[0.1 .. 0.5]`` to (1, 5, 1) and fits
 ``LSTM(...)`` + ``Dense(5)`` to predict ``[0.6 .. 1.0]`` in one shot (a direct

@@ -1,4 +1,6 @@
-"""Port of a Keras seed example: 5 samples of 1 timestep and 2 features.
+"""
+Port of a Keras seed example: 5 samples of 1 timestep and 2 features
+====================================================================
 
 The Keras version builds ``X`` of shape (5, 1, 2) by hand and fits
 ``LSTM(...)`` + ``Dense(1)``. ``LSTMRegressor`` takes the same 3-D array

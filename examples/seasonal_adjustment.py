@@ -1,4 +1,6 @@
-"""Australian wine sales: remove the season before the network, put it back after.
+"""
+Australian wine sales: remove the season before the network, put it back after
+==============================================================================
 
 A window of 12 months holds one noisy copy of the seasonal pattern; the
 classical decomposition's profile averages every year of the training part.
@@ -23,11 +25,12 @@ It prints (seed 0; MAE in bottles)::
     deseasonalize=multiplicative         2009
 
 The adjustment is a choice per series, not a default: on the accuracy
-benchmark's development set (README, "Forecast accuracy") it helped wineind
-and woolyrnq and hurt airline, and the direct forecasts of co2_weekly and
-taylor, whose windows already hold two seasons or whose seasonal pattern
-moves. ``GridSearchCV`` with ``TimeSeriesSplit(3)`` on this training part
-picks None: its first folds hold three years, too few to show the gain.
+benchmark's development set (the documentation's "Forecast accuracy" page)
+it helped wineind and woolyrnq and hurt airline, and the direct forecasts
+of co2_weekly and taylor, whose windows already hold two seasons or whose
+seasonal pattern moves. ``GridSearchCV`` with ``TimeSeriesSplit(3)`` on this
+training part picks None: its first folds hold three years, too few to show
+the gain.
 
 Run: ``python examples/seasonal_adjustment.py``.
 """

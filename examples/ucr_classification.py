@@ -1,4 +1,6 @@
-"""Classify the days of ItalyPowerDemand (UCR archive) with LSTMClassifier.
+"""
+Classify the days of ItalyPowerDemand (UCR archive) with LSTMClassifier
+=======================================================================
 
 Each sample is one day of Italian electricity demand, 24 hourly values; the
 class says whether the day falls in October to March (1) or April to
@@ -6,8 +8,8 @@ September (2). The official train/test split (67/1029 days) is vendored in
 ``benchmarks/data/ucr`` (see SOURCES.md there).
 
 The script prints the test accuracy next to a 1-nearest-neighbour baseline
-and saves a confusion matrix as PNG (needs matplotlib: ``pip install
-sklstm[examples]``; without it the plot is skipped). No display is needed.
+and saves a confusion matrix as PNG (needs matplotlib: the ``examples``
+extra; without it the plot is skipped). No display is needed.
 
 Run with ``python examples/ucr_classification.py [output.png]``; the default
 output is ``examples/output/ucr_confusion.png``.
@@ -22,8 +24,6 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from sklstm import LSTMClassifier
 from sklstm.datasets import load_italy_power_demand
-
-HERE = Path(__file__).resolve().parent
 
 X_train, y_train, X_test, y_test = load_italy_power_demand()
 print(f"train {X_train.shape}, test {X_test.shape}, classes {np.unique(y_train)}")
@@ -53,8 +53,10 @@ try:
 except ImportError:
     print("matplotlib is not installed; skipping the plot")
 else:
-    default = HERE / "output" / "ucr_confusion.png"
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else default
+    if len(sys.argv) > 1:
+        out = Path(sys.argv[1])
+    else:
+        out = Path(__file__).resolve().parent / "output" / "ucr_confusion.png"
     out.parent.mkdir(parents=True, exist_ok=True)
     display = ConfusionMatrixDisplay.from_predictions(
         y_test, y_pred, labels=model.classes_, display_labels=["Oct-Mar", "Apr-Sep"]
