@@ -270,7 +270,30 @@ def main(argv=None):
         results = Parallel(n_jobs=args.jobs, return_as="generator")(
             delayed(fit_one)(name, params, seed, 1) for name, seed in tasks
         )
-    for (name, seed), fit in zip(tasks, results, strict=True):
+    all_rows = [row for row, _ in rows]
+
+    def report(done: int) -> list[str]:
+        body = table(all_rows, minirocket="minirocket" in args.methods)
+        notes = list(NOTES)
+        if left_out:
+            notes.append(
+                f"sklstm not fitted (over --max-length): {', '.join(left_out)}."
+            )
+        if cached:
+            notes.append(f"Baselines read from the cache: {', '.join(cached)}.")
+        fits = [fit for row in all_rows for fit in row.fits]
+        warned = sum(bool(fit.warnings) for fit in fits)
+        elapsed = time.perf_counter() - start
+        notes.append(
+            f"sklstm fits took {elapsed / 60:.1f} min in all; {warned} of "
+            f"{len(fits)} ended with a warning from fit."
+        )
+        if done < len(tasks):
+            notes.append(f"**Partial**: {done} of {len(tasks)} fits done so far.")
+        return lines + [""] + body + notes + [""] + summary_lines(summarize(all_rows))
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    for done, ((name, seed), fit) in enumerate(zip(tasks, results, strict=True), 1):
         by_name[name].fits.append(fit)
         print(
             f"  {name} seed {seed}: test {fit.test:.3f}, train {fit.train:.3f}, "
@@ -278,25 +301,12 @@ def main(argv=None):
             + (f", warned: {', '.join(fit.warnings)}" if fit.warnings else ""),
             flush=True,
         )
-    elapsed = time.perf_counter() - start
+        if done < len(tasks):  # a long run stopped early still leaves a table
+            args.out.write_text("\n".join(report(done)) + "\n")
 
-    all_rows = [row for row, _ in rows]
-    body = table(all_rows, minirocket="minirocket" in args.methods)
-    notes = list(NOTES)
-    if left_out:
-        notes.append(f"sklstm not fitted (over --max-length): {', '.join(left_out)}.")
-    if cached:
-        notes.append(f"Baselines read from the cache: {', '.join(cached)}.")
-    fits = [fit for row in all_rows for fit in row.fits]
-    warned = sum(bool(fit.warnings) for fit in fits)
-    notes.append(
-        f"sklstm fits took {elapsed / 60:.1f} min in all; {warned} of {len(fits)} "
-        "ended with a warning from fit."
-    )
-    report = lines + [""] + body + notes + [""] + summary_lines(summarize(all_rows))
-    print("\n".join(report[len(lines) :]), flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(report) + "\n")
+    final = report(len(tasks))
+    print("\n".join(final[len(lines) :]), flush=True)
+    args.out.write_text("\n".join(final) + "\n")
     print(f"written to {args.out}")
 
 
