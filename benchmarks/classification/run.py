@@ -280,7 +280,12 @@ def main(argv=None):
                 f"sklstm not fitted (over --max-length): {', '.join(left_out)}."
             )
         if cached:
-            notes.append(f"Baselines read from the cache: {', '.join(cached)}.")
+            worker = [f"{r.name} {m}" for r in all_rows for m in r.baselines]
+            worker = [w for w in worker if not w.endswith(" ed")]
+            which = (
+                ["every DTW and MiniRocket"] if set(cached) == set(worker) else cached
+            )
+            notes.append(f"Baselines read from the cache: {', '.join(which)}.")
         fits = [fit for row in all_rows for fit in row.fits]
         warned = sum(bool(fit.warnings) for fit in fits)
         elapsed = time.perf_counter() - start
