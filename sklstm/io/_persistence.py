@@ -125,7 +125,9 @@ def save_model(estimator: BaseEstimator, path: str | os.PathLike) -> None:
         Where to write the file (for example ``"model.sklstm"``). An existing
         file is replaced atomically and keeps its permissions; a new one gets
         the umask's default. A symbolic link is written through (its target
-        is replaced, the link stays).
+        is replaced, the link stays). The file and then its folder are
+        flushed to the disk (``fsync``) before this returns, so a power loss
+        after a save cannot leave an empty or partial file.
 
     Raises
     ------
