@@ -34,7 +34,12 @@ from sklearn.utils.validation import _check_sample_weight
 from .._state import Fitted, set_fitted_state
 from ..windows._lags import features_per_step
 from ._scaling import input_scaling
-from ._validation import check_sequences, input_ndim, scan_sequences
+from ._validation import (
+    check_sequences,
+    input_ndim,
+    scan_sequences,
+    unit_mean_weights,
+)
 
 _OPTIMIZERS = {"adam", "adamw", "sgd", "rmsprop"}
 # A 3-D input with one step and at least this many features is most likely
@@ -227,6 +232,10 @@ class BaseSequenceModel(BaseEstimator):
                 f"No sample has min_observed_steps={self.min_observed_steps} "
                 f"observed steps; lower min_observed_steps or use longer windows."
             )
+        if sample_weight is not None:
+            sample_weight = unit_mean_weights(
+                sample_weight[used], self.min_observed_steps
+            )
         targets = self._learned_targets(X3, y, used=used, continuing=continuing)
         if not continuing:
             self._n_input_dims = n_input_dims
@@ -240,7 +249,7 @@ class BaseSequenceModel(BaseEstimator):
             self.x_mean_,
             self.x_scale_,
             y=targets[used],
-            sample_weight=None if sample_weight is None else sample_weight[used],
+            sample_weight=sample_weight,
             rows=None if len(used) == len(X3) else used,
             reference_feature=self._input_reference(),
         )
