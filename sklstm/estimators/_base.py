@@ -194,11 +194,14 @@ class BaseSequenceModel(BaseEstimator):
 
     def _fit(self, X, y, sample_weight, *, continuing, epochs):
         load_torch()
+        from ..nn._precision import training_context
+
         before = dict(vars(self))
         try:
-            self._fit_transaction(
-                X, y, sample_weight, continuing=continuing, epochs=epochs
-            )
+            with training_context():
+                self._fit_transaction(
+                    X, y, sample_weight, continuing=continuing, epochs=epochs
+                )
         except BaseException:
             # Nothing of a failed or interrupted call stays: the attributes
             # (fitted or not) go back to what they were; the net they name

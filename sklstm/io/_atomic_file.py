@@ -26,7 +26,7 @@ def write_atomically(path: str | os.PathLike, write) -> None:
     power loss) can leave it behind. ``OSError`` names ``path``, not the
     temporary file.
     """
-    user_path = os.fspath(path)
+    user_path = os.fsdecode(path)  # bytes too, as open() takes them
     target = os.path.realpath(user_path)
     directory = os.path.dirname(target)
     try:

@@ -7,6 +7,7 @@ measured on the standardised target scale: |onnx - predict| <= 1e-5 *
 y_scale_ (measured: up to about 1.5e-6 with these weights).
 """
 
+import os
 import subprocess
 import sys
 import warnings
@@ -323,3 +324,12 @@ def test_an_empty_batch_gives_an_empty_prediction(tmp_path, config):
     assert done.returncode == 0, done.stderr[-2000:]
     expected = _predict_quietly(model, X[:1]).shape[1:]
     assert done.stdout.strip() == f"{(0, *expected)} float64"
+
+
+def test_a_bytes_path_exports(tmp_path):
+    model, X = _lstm_3d()
+    path = export_onnx(model, os.fsencode(tmp_path / "model.onnx"))
+    assert path == tmp_path / "model.onnx"
+    _check_matches(
+        model, onnxruntime.InferenceSession(str(path)), X[:4].astype(np.float32)
+    )

@@ -152,3 +152,11 @@ def test_a_missing_directory_names_the_users_path(window, tmp_path):
         save_model(window, path)
     assert info.value.filename == str(path)
     assert "Cannot write the model file" in str(info.value)
+
+
+def test_bytes_paths_save_and_load(window, tmp_path):
+    # As open() takes them; save_model mixed them with a str suffix before.
+    path = os.fsencode(tmp_path / "w.sklstm")
+    save_model(window, path)
+    assert load_model(path).history_.shape == (1, 1)
+    assert os.listdir(tmp_path) == ["w.sklstm"]
