@@ -23,9 +23,9 @@ switching between them batch by batch for bit-identical weights, with one and
 several features and each cell). The one exception found, oneDNN's LSTM
 gradient for one input feature, is avoided by the module
 (``SequenceRegressorModule._pads_one_feature``). torch's reductions of more
-than 32,768 values to one number do depend on the thread count; in a fit
-that is only the loss value of a batch with that many terms, never a
-gradient.
+than 32,768 values to one number can depend on the thread count; in a fit
+that is the loss value of a batch with that many terms, and the weight sum
+of a weighted batch of that many rows (README, "Reliability").
 """
 
 from __future__ import annotations
