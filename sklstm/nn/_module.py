@@ -264,13 +264,14 @@ class SequenceRegressorModule(nn.Module):
         runs them so in training (see :meth:`_pads_one_feature`).
         """
         by_layer = self.dropout and self.num_layers > 1
-        if not (self.training and (by_layer or self._pads_one_feature())):
+        data = inputs.data if isinstance(inputs, PackedSequence) else inputs
+        if not (self.training and (by_layer or self._pads_one_feature(data))):
             out, state = self.rnn(inputs)
             h_n = state[0] if isinstance(state, tuple) else state
             return out, h_n[-self.num_directions :]
         return self._recur_by_layer(inputs)
 
-    def _pads_one_feature(self) -> bool:
+    def _pads_one_feature(self, data: torch.Tensor) -> bool:
         """Whether training feeds the first layer a zero second feature.
 
         torch's CPU LSTM (oneDNN) computes the input weights' gradient with
@@ -280,9 +281,15 @@ class SequenceRegressorModule(nn.Module):
         weights on how many threads ran it. With a second input column of
         zeros (and a zero weight column that gets no gradient) it takes
         the matrix-matrix path, which splits no sum; the outputs are the
-        same, since the added products are exact zeros.
+        same, since the added products are exact zeros. CPU only: CUDA
+        makes no bit-for-bit promise to keep.
         """
-        return self.cell == "lstm" and self.rnn.input_size == 1
+        return (
+            self.fused
+            and self.cell == "lstm"
+            and self.rnn.input_size == 1
+            and data.device.type == "cpu"
+        )
 
     def _layer_weights(self, layer):
         suffixes = ("", "_reverse")[: self.num_directions]
@@ -305,7 +312,7 @@ class SequenceRegressorModule(nn.Module):
             # call), for one layer: (input, [batch_sizes,] hx, weights, bias,
             # num_layers, dropout, train, bidirectional[, batch_first]).
             weights = self._layer_weights(layer)
-            if layer == 0 and self._pads_one_feature():
+            if layer == 0 and self._pads_one_feature(data):
                 data, weights = _with_zero_feature(data, weights)
             if packed:
                 result = run(
