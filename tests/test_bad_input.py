@@ -25,6 +25,7 @@ from sklstm import (
     SlidingWindowTransformer,
     frame_supervised,
     frame_windows,
+    lazy_windows,
     pad_sequences,
     sliding_windows,
 )
@@ -148,6 +149,20 @@ def panel_forecaster(data=SALES_PRICE, **params):
     return SeriesForecaster(small_lstm(), **params).fit(data)
 
 
+def under_float64_default(call):
+    """A row's call, run while torch's default dtype is float64."""
+
+    def run(*inputs):
+        before = torch.get_default_dtype()
+        torch.set_default_dtype(torch.float64)
+        try:
+            return call(*inputs)
+        finally:
+            torch.set_default_dtype(before)
+
+    return run
+
+
 # (id, callable taking the inputs, inputs, exception, message regex)
 CASES = [
     # -- NaN / inf -----------------------------------------------------------
@@ -255,6 +270,20 @@ CASES = [
      (X3, Y, np.ones(11)), ValueError, r"sample_weight.shape == \(11,\), expected \(12,\)"),
     ("sample-weight-negative", fit_lstm(),
      (X3, Y, -np.ones(12)), ValueError, "Negative values in data passed to `sample_weight`"),
+    ("sample-weight-inf", fit_lstm(),
+     (X3, Y, with_value(np.ones(12), 3, np.inf)), ValueError,
+     "sample_weight contains infinity"),
+    ("sample-weight-nan", fit_lstm(),
+     (X3, Y, with_value(np.ones(12), 3, np.nan)), ValueError, "sample_weight contains NaN"),
+    ("sample-weight-all-zero", fit_lstm(),
+     (X3, Y, np.zeros(12)), ValueError, "at least one non-zero"),
+    ("fit-under-float64-default-dtype", under_float64_default(fit_lstm()),
+     (X3, Y), RuntimeError,
+     r"trains in float32, but torch's default dtype is torch.float64.*"
+     r"set_default_dtype\(torch.float32\) before fit"),
+    ("lazy-windows-far-longer-than-the-data", lambda v: lazy_windows(v, 1_000_000),
+     (np.arange(1000.0),), ValueError,
+     r"window_length=1000000 is longer than all the rows of values together \(1000\)"),
     ("window-length-zero", lambda X: SlidingWindowTransformer(window_length=0).fit(X),
      (SERIES,), ValueError, "'window_length' parameter"),
     ("sliding-windows-negative", lambda X: sliding_windows(X, -1),
@@ -432,7 +461,12 @@ CASES = [
      lambda X, y: LSTMClassifier(**ONE_EPOCH, class_weight="balanced").partial_fit(
          X, y, classes=["a", "b"]), (X3, LABELS), ValueError, "pass them as a dict"),
     ("classifier-class-weight-unknown-label", fit_classifier(class_weight={"z": 2.0}),
-     (X3, LABELS), ValueError, "class_weight names but y does not hold"),
+     (X3, LABELS), ValueError,
+     r"class_weight names class\(es\) \['z'\] that are not among the classes of y "
+     r"\(classes_ = \['a', 'b'\]\). Remove them"),
+    ("classifier-class-weight-mixed-key-types",
+     fit_classifier(class_weight={0: 1.0, "a": 2.0}), (X3, LABELS), ValueError,
+     r"class_weight names class\(es\) \[0\] that are not among"),
     ("classifier-early-stopping-one-sample-class", fit_classifier(early_stopping=True),
      (X3, np.array(["a"] * 11 + ["b"])), ValueError,
      "at least 2 samples of every class.*early_stopping=False"),

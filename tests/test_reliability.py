@@ -406,3 +406,36 @@ def test_ctrl_c_during_the_first_fit_leaves_torch_working(n_runs):
     for returncode, out, err in interrupt_first_fits(n_runs, max_delay=1.5):
         assert returncode == 0, err  # no segfault, no broken torch
         assert "second fit (1,)" in out, err
+
+
+# ------------------------------------------------------- torch's global modes
+
+
+@pytest.mark.parametrize("mode", ["inference_mode", "no_grad"])
+def test_a_fit_inside_a_no_gradient_mode_equals_a_plain_fit(mode):
+    # Inference mode made fit fail deep in autograd ("element 0 of tensors
+    # does not require grad"); a fit now leaves it for its own duration.
+    plain = LSTMRegressor(**DROPOUT_MODELS["lstm"]).fit(X, Y)
+    with getattr(torch, mode)():
+        inside = LSTMRegressor(**DROPOUT_MODELS["lstm"]).fit(X, Y)
+        assert torch.is_inference_mode_enabled() == (mode == "inference_mode")
+        np.testing.assert_array_equal(inside.predict(X), plain.predict(X))
+    assert_same_model(inside, plain)
+
+
+def test_predict_and_load_work_under_a_float64_default_dtype(tmp_path):
+    # fit refuses (tests/test_bad_input.py); a fitted or saved model serves.
+    from sklstm import load_model, save_model
+
+    model = LSTMRegressor(**DROPOUT_MODELS["lstm"]).fit(X, Y)
+    expected = model.predict(X)
+    save_model(model, tmp_path / "model.sklstm")
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        np.testing.assert_array_equal(model.predict(X), expected)
+        loaded = load_model(tmp_path / "model.sklstm")
+        np.testing.assert_array_equal(loaded.predict(X), expected)
+    finally:
+        torch.set_default_dtype(before)
+    assert_same_model(loaded, model)

@@ -38,7 +38,12 @@ from .._state import Fitted, set_fitted_state
 from ..nn._quantile_levels import quantile_layout
 from ..windows._lags import features_per_step
 from ._scaling import input_scaling
-from ._validation import check_sequences, input_ndim, scan_sequences
+from ._validation import (
+    check_sequences,
+    input_ndim,
+    scan_sequences,
+    unit_mean_weights,
+)
 
 _OPTIMIZERS = {"adam", "adamw", "sgd", "rmsprop"}
 # A 3-D input with one step and at least this many features is most likely
@@ -199,11 +204,14 @@ class BaseSequenceModel(BaseEstimator):
 
     def _fit(self, X, y, sample_weight, *, continuing, epochs):
         load_torch()
+        from ..nn._precision import training_context
+
         before = dict(vars(self))
         try:
-            self._fit_transaction(
-                X, y, sample_weight, continuing=continuing, epochs=epochs
-            )
+            with training_context():
+                self._fit_transaction(
+                    X, y, sample_weight, continuing=continuing, epochs=epochs
+                )
         except BaseException:
             # Nothing of a failed or interrupted call stays: the attributes
             # (fitted or not) go back to what they were; the net they name
@@ -237,6 +245,10 @@ class BaseSequenceModel(BaseEstimator):
                 f"No sample has min_observed_steps={self.min_observed_steps} "
                 f"observed steps; lower min_observed_steps or use longer windows."
             )
+        if sample_weight is not None:
+            sample_weight = unit_mean_weights(
+                sample_weight[used], self.min_observed_steps
+            )
         targets = self._learned_targets(X3, y, used=used, continuing=continuing)
         if not continuing:
             self._n_input_dims = n_input_dims
@@ -250,7 +262,7 @@ class BaseSequenceModel(BaseEstimator):
             self.x_mean_,
             self.x_scale_,
             y=targets[used],
-            sample_weight=None if sample_weight is None else sample_weight[used],
+            sample_weight=sample_weight,
             rows=None if len(used) == len(X3) else used,
             reference_feature=self._input_reference(),
         )

@@ -360,11 +360,7 @@ class LSTMClassifier(ClassifierMixin, BaseSequenceModel):
         if self.class_weight is None:
             return sample_weight
         if isinstance(self.class_weight, dict):
-            _check_known(
-                np.array(list(self.class_weight), dtype=object),
-                self.classes_,
-                "class_weight names but y does not hold",
-            )
+            _check_class_weight_keys(self.class_weight, self.classes_)
         per_class = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
         weights = per_class[codes]
         if sample_weight is not None:
@@ -565,6 +561,19 @@ def _check_classes(y, classes) -> np.ndarray:
             f"collect samples of another class."
         )
     return found
+
+
+def _check_class_weight_keys(class_weight: dict, classes) -> None:
+    # Compared one by one, not sorted: keys of mixed types (0 and "a") are
+    # a user's mistake to report, not a TypeError.
+    known = set(classes.tolist())
+    unknown = [key for key in class_weight if key not in known]
+    if unknown:
+        raise ValueError(
+            f"class_weight names class(es) {unknown[:5]} that are not among "
+            f"the classes of y (classes_ = {classes.tolist()}). Remove them "
+            f"from class_weight, or fit on data that holds every class it names."
+        )
 
 
 def _check_known(y, classes, what) -> None:

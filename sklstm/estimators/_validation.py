@@ -352,3 +352,47 @@ def too_large_error(name: str, values: np.ndarray) -> ValueError:
         f"float64 statistics (their squares overflow). Rescale the data, e.g. "
         f"divide it by {divisor:.0e}, and scale predictions back."
     )
+
+
+def unit_mean_weights(sample_weight: np.ndarray, min_observed_steps: int) -> np.ndarray:
+    """Sample weights of the samples a fit uses, rescaled to a mean of 1.
+
+    Only the ratios of weights mean anything: the losses weigh each batch by
+    its weights' sum. Rescaled here, weights of any scale train the same
+    model (uniform weights of 1e-15 or 1e50 as uniform ones), and the
+    float32 copies the network reads neither underflow nor overflow (all
+    are at most the number of samples). Division by the largest weight
+    first keeps the mean finite near float64's limits.
+
+    Parameters
+    ----------
+    sample_weight : ndarray of shape (n_samples,)
+        Finite, non-negative weights (``_check_sample_weight``'s output) of
+        the samples used.
+    min_observed_steps : int
+        The estimator's setting, named in the error.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+
+    Raises
+    ------
+    ValueError
+        If every weight is zero.
+
+    Examples
+    --------
+    >>> unit_mean_weights(np.array([1e-300, 3e-300, 0.0]), 1)
+    array([0.75, 2.25, 0.  ])
+    """
+    w = np.asarray(sample_weight, dtype=np.float64)
+    top = w.max() if len(w) else 0.0
+    if not top > 0:
+        raise ValueError(
+            "sample_weight is 0 for every sample with at least "
+            f"min_observed_steps={min_observed_steps} observed steps: there "
+            "is nothing to learn from. Give some of them a positive weight."
+        )
+    w = w / top
+    return w / w.mean()

@@ -116,6 +116,10 @@ def _export_module_class():
                 self.register_buffer(name, value)
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
+            # One spare row of zeros, dropped at the end: onnxruntime aborts
+            # the process (std::terminate) when the recurrent node gets an
+            # empty batch, and this way none ever does.
+            x = torch.cat([x, x.new_zeros((1, *x.shape[1:]))], dim=0)
             x3 = x[:, :, None] if self.input_2d else x
             # Leading steps with a NaN first feature are padding (as in the module).
             n_missing = torch.isnan(x3[:, :, 0]).sum(dim=1)
@@ -148,6 +152,7 @@ def _export_module_class():
                     season = x3[:, :, self.target_feature].double()[:, self.steps]
                     last = torch.where(torch.isnan(season), last, season)
                 pred = pred + last
+            pred = pred[:-1]  # the spare row
             return pred[:, 0] if self.squeeze else pred
 
         def _encode_bidirectional(self, left, right, n_missing, last):
@@ -245,12 +250,97 @@ def _quiet_exporter():
         logger.setLevel(level)
 
 
-def export_onnx(model, path: str | os.PathLike, *, opset: int | None = None) -> Path:
+def _fresh_rnn_dispatch() -> None:
+    """Forget what torch's operator dispatch cached for LSTM and GRU.
+
+    torch's ONNX exporter (2.13) swaps in a loop form of ``aten.lstm`` and
+    ``aten.gru`` that keeps the number of timesteps free, by writing the
+    operators' Python kernels directly; the operator's dispatch cache,
+    filled during an export, is not cleared when the swap is undone. The
+    next export in the process then reaches the unrolled form through the
+    stale entry and fixes the timesteps at the sample's, while reporting
+    success (a plain ``nn.LSTM`` shows it too). Clearing the caches before
+    each export keeps them free; :func:`_check_dynamic_input` catches any
+    other way the exporter might fix them.
+    """
+    import torch
+
+    for name in ("lstm", "gru"):
+        packet = getattr(torch.ops.aten, name, None)
+        for overload in ("input", "data"):
+            cache = getattr(getattr(packet, overload, None), "_dispatch_cache", None)
+            if cache is not None:
+                cache.clear()
+
+
+def _check_dynamic_input(program, dims: dict) -> None:
+    """Refuse a graph whose input fixed a dimension meant to stay free."""
+    shape = list(program.model.graph.inputs[0].shape)
+    for axis, dim in dims.items():
+        if isinstance(shape[axis], int):
+            raise RuntimeError(
+                f"torch's ONNX exporter fixed {dim.__name__} at {shape[axis]} "
+                f"in the graph's input, which should take any {dim.__name__}; "
+                f"no file was written. Export this model in a fresh process "
+                f"(a torch version issue: export_onnx clears the cache known "
+                f"to cause it)."
+            )
+
+
+# float32 input rounds a value v to about |v| * 6e-8; beyond this many
+# times a feature's spread (x_scale_), that rounding reaches 1e-5 of it,
+# the agreement export_onnx promises (measured: 1e-5 of y_scale_ at 300x,
+# 3e-3 at 1e5x, 0.05 at 1e6x).
+_FLOAT32_LEVEL_RATIO = 100.0
+
+
+def _warn_if_float32_loses_inputs(model) -> None:
+    """Warn when the training inputs are too far from zero for float32."""
+    import numpy as np
+
+    mean = np.asarray(model.x_mean_, dtype=float)
+    scale = np.asarray(model.x_scale_, dtype=float)
+    low = getattr(model, "_scaled_input_min", None)
+    high = getattr(model, "_scaled_input_max", None)
+    if low is not None and high is not None:
+        reach = np.maximum(np.abs(low * scale + mean), np.abs(high * scale + mean))
+    else:  # a model file of an older version: the mean's distance only
+        reach = np.abs(mean)
+    reference = model._input_reference()
+    if reference is not None:
+        # Read relative to its last value: its level was not recorded.
+        reach[reference] = 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(scale > 0, reach / scale, 0.0)
+    feature = int(np.argmax(ratio))
+    if not ratio[feature] > _FLOAT32_LEVEL_RATIO:
+        return
+    warnings.warn(
+        f"Feature {feature} of the training input reaches "
+        f"{reach[feature]:.3g}, {ratio[feature]:.3g} times its spread "
+        f"(x_scale_={scale[feature]:.3g}): float32 input rounds such values "
+        f"by up to {reach[feature] * 2.0**-24:.2g}, and the graph's "
+        f"predictions may differ from predict's by about "
+        f"{ratio[feature] * 2.0**-24:.1g} of y_scale_ or more. Export with "
+        f"input_dtype='float64' (and feed float64 arrays) to keep them.",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def export_onnx(
+    model,
+    path: str | bytes | os.PathLike,
+    *,
+    opset: int | None = None,
+    input_dtype: str = "float32",
+) -> Path:
     """Write a fitted :class:`~sklstm.LSTMRegressor` as an ONNX graph.
 
-    The graph takes what ``predict`` takes, as float32: raw (unscaled)
-    sequences ``(batch, n_timesteps, n_features)``, or ``(batch,
-    n_timesteps)`` for a model fitted on 2-D input, with any batch size (and,
+    The graph takes what ``predict`` takes, as float32 (or float64, see
+    ``input_dtype``): raw (unscaled) sequences ``(batch, n_timesteps,
+    n_features)``, or ``(batch, n_timesteps)`` for a model fitted on 2-D
+    input, with any batch size, zero included (and,
     for 3-D input with ``linear_path=False``, any number of timesteps; the
     linear path fixes them to ``n_timesteps_in_``). Leading NaN steps mean
     "no history yet", as in ``predict``. It returns float64 predictions in
@@ -262,9 +352,21 @@ def export_onnx(model, path: str | os.PathLike, *, opset: int | None = None) -> 
     The graph does not validate its input: NaN other than leading padding,
     or the wrong number of features, give wrong numbers or a runtime error
     instead of ``predict``'s message, and it does not warn about
-    extrapolation. On float32 input its predictions match ``predict`` within
-    1e-5 of the target's standard deviation ``y_scale_`` (tested; measured
-    at most about 1.5e-6).
+    extrapolation. Its predictions match ``predict`` within 1e-5 of the
+    target's standard deviation ``y_scale_`` (tested; measured at most
+    about 1.5e-6) where float32 holds the input: float32 keeps about 7
+    digits, so for values more than about 100 times their spread
+    (``x_scale_``) from zero, say a series near 1e6 that moves by tens, the
+    rounding of the input alone costs more (measured at 1e6 and 1e7:
+    0.003 and 0.05 of ``y_scale_``, 0.03 and 0.5 in ``"delta"`` mode).
+    Export such models with ``input_dtype="float64"``: the graph then
+    centres and scales the input in float64 before the network's float32.
+    The export warns when the training inputs are that far from zero (the
+    level of the feature read relative to its last value in ``"delta"``
+    mode is not recorded: check that one yourself).
+    A batch of zero rows gives an empty prediction (the graph carries a
+    spare row, so onnxruntime, which aborts the process on an empty
+    recurrent batch, never sees one).
 
     Parameters
     ----------
@@ -273,10 +375,14 @@ def export_onnx(model, path: str | os.PathLike, *, opset: int | None = None) -> 
         target mode; ``activation="relu"`` only when fitted on 2-D input.
         For a Pipeline export its last step; the steps before it are not
         part of the graph.
-    path : str or path-like
+    path : str, bytes or path-like
         File to write (one self-contained ``.onnx`` file).
     opset : int or None, default=None
         ONNX opset version; None uses torch's default.
+    input_dtype : {"float32", "float64"}, default="float32"
+        The type of the graph's input ``"X"``. ``"float64"`` keeps inputs
+        far from zero exact (see above); onnxruntime then refuses float32
+        arrays, and the other way round.
 
     Returns
     -------
@@ -291,8 +397,19 @@ def export_onnx(model, path: str | os.PathLike, *, opset: int | None = None) -> 
         If the model has ``activation="relu"`` and 3-D input: its cell loop
         is unrolled over a fixed number of timesteps. If it has
         ``n_ensemble > 1`` or ``loss="quantile"``.
+    ValueError
+        If ``input_dtype`` is neither ``"float32"`` nor ``"float64"``.
+    RuntimeError
+        If torch's exporter fixed the batch size or the number of timesteps
+        in the graph's input, which should take any (nothing is written).
     sklearn.exceptions.NotFittedError
         If ``model`` is not fitted.
+
+    Warns
+    -----
+    UserWarning
+        With ``input_dtype="float32"``, when the training inputs reach more
+        than about 100 times their spread from zero.
 
     Notes
     -----
@@ -316,21 +433,30 @@ def export_onnx(model, path: str | os.PathLike, *, opset: int | None = None) -> 
     True
     """
     _check_exportable(model)
-    path = Path(path)
+    if input_dtype not in ("float32", "float64"):
+        raise ValueError(
+            f"input_dtype must be 'float32' or 'float64', got {input_dtype!r}."
+        )
+    # bytes as open() takes them, decoded as the file system encodes names.
+    path = Path(os.fsdecode(path))
     import torch
 
+    if input_dtype == "float32":
+        _warn_if_float32_loses_inputs(model)
+    dtype = torch.float64 if input_dtype == "float64" else torch.float32
     wrapper = _export_module_class()(model).eval()
     n_features = model.n_features_in_
     if wrapper.input_2d:
-        sample = torch.zeros(2, n_features)
+        sample = torch.zeros(2, n_features, dtype=dtype)
         dims = {0: torch.export.Dim("batch")}
     elif wrapper.linear is not None:
         # The linear path reads a fixed number of timesteps.
-        sample = torch.zeros(2, model.n_timesteps_in_, n_features)
+        sample = torch.zeros(2, model.n_timesteps_in_, n_features, dtype=dtype)
         dims = {0: torch.export.Dim("batch")}
     else:
-        sample = torch.zeros(2, 3, n_features)
+        sample = torch.zeros(2, 3, n_features, dtype=dtype)
         dims = {0: torch.export.Dim("batch"), 1: torch.export.Dim("n_timesteps")}
+    _fresh_rnn_dispatch()
     with _quiet_exporter():
         program = torch.onnx.export(
             wrapper,
@@ -342,5 +468,6 @@ def export_onnx(model, path: str | os.PathLike, *, opset: int | None = None) -> 
             opset_version=opset,
             verbose=False,
         )
+    _check_dynamic_input(program, dims)
     program.save(str(path), external_data=False)
     return path

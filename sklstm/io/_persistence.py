@@ -98,7 +98,7 @@ _REBUILD_ERRORS = (
 )
 
 
-def save_model(estimator: BaseEstimator, path: str | os.PathLike) -> None:
+def save_model(estimator: BaseEstimator, path: str | bytes | os.PathLike) -> None:
     """Save a fitted sklstm model to a file that loads without running code.
 
     The file is a zip archive holding a JSON manifest (hyperparameters,
@@ -121,11 +121,13 @@ def save_model(estimator: BaseEstimator, path: str | os.PathLike) -> None:
         ``RobustScaler`` and ``FunctionTransformer`` whose ``func`` and
         ``inverse_func`` are None or one of ``np.log``, ``np.exp``,
         ``np.log1p``, ``np.expm1``, ``np.sqrt``, ``np.square``.
-    path : str or path-like
+    path : str, bytes or path-like
         Where to write the file (for example ``"model.sklstm"``). An existing
         file is replaced atomically and keeps its permissions; a new one gets
         the umask's default. A symbolic link is written through (its target
-        is replaced, the link stays).
+        is replaced, the link stays). The file and then its folder are
+        flushed to the disk (``fsync``) before this returns, so a power loss
+        after a save cannot leave an empty or partial file.
 
     Raises
     ------
@@ -203,7 +205,7 @@ def save_model(estimator: BaseEstimator, path: str | os.PathLike) -> None:
     write_atomically(path, write)
 
 
-def load_model(path: str | os.PathLike) -> BaseEstimator:
+def load_model(path: str | bytes | os.PathLike) -> BaseEstimator:
     """Load a model written by :func:`save_model`, without executing any code.
 
     Only the classes :func:`save_model` accepts are ever instantiated; arrays
@@ -230,7 +232,7 @@ def load_model(path: str | os.PathLike) -> BaseEstimator:
 
     Parameters
     ----------
-    path : str or path-like
+    path : str, bytes or path-like
         A file written by :func:`save_model`.
 
     Returns
@@ -278,7 +280,8 @@ def load_model(path: str | os.PathLike) -> BaseEstimator:
     >>> loaded.history_[:, 0]
     array([3., 4.])
     """
-    path = os.fspath(path)
+    # bytes as open() takes them, decoded as the file system encodes names.
+    path = os.fsdecode(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"No model file at {path!r}.")
     try:

@@ -57,6 +57,10 @@ class SavedNet:
         optimizer_state = _load_tensors(self.optimizer, "optimizer state")
         if not isinstance(optimizer_state, dict):
             raise ValueError("the optimizer state is not a state_dict")
+        # Built under torch's default dtype, which may be float64 in this
+        # process (torch.set_default_dtype); the network is float32 (the
+        # parameters keep their identity, so the optimizer still holds them).
+        net.module_.float()
         try:
             net.module_.load_state_dict(module_state)
         except RuntimeError as exc:

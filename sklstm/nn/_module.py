@@ -260,13 +260,36 @@ class SequenceRegressorModule(nn.Module):
 
         Between stacked layers in training, dropout draws from the module's
         generator: the layers then run one at a time (nn.LSTM's own dropout
-        would draw from the global RNG).
+        would draw from the global RNG). An LSTM with one input feature also
+        runs them so in training (see :meth:`_pads_one_feature`).
         """
-        if not (self.training and self.dropout and self.num_layers > 1):
+        by_layer = self.dropout and self.num_layers > 1
+        data = inputs.data if isinstance(inputs, PackedSequence) else inputs
+        if not (self.training and (by_layer or self._pads_one_feature(data))):
             out, state = self.rnn(inputs)
             h_n = state[0] if isinstance(state, tuple) else state
             return out, h_n[-self.num_directions :]
         return self._recur_by_layer(inputs)
+
+    def _pads_one_feature(self, data: torch.Tensor) -> bool:
+        """Whether training feeds the first layer a zero second feature.
+
+        torch's CPU LSTM (oneDNN) computes the input weights' gradient with
+        one input feature as a matrix-vector product whose sum over all
+        rows and timesteps is split across threads: the last bits then
+        depend on the thread count (about 1e-7 of a gradient), and a fit's
+        weights on how many threads ran it. With a second input column of
+        zeros (and a zero weight column that gets no gradient) it takes
+        the matrix-matrix path, which splits no sum; the outputs are the
+        same, since the added products are exact zeros. CPU only: CUDA
+        makes no bit-for-bit promise to keep.
+        """
+        return (
+            self.fused
+            and self.cell == "lstm"
+            and self.rnn.input_size == 1
+            and data.device.type == "cpu"
+        )
 
     def _layer_weights(self, layer):
         suffixes = ("", "_reverse")[: self.num_directions]
@@ -289,6 +312,8 @@ class SequenceRegressorModule(nn.Module):
             # call), for one layer: (input, [batch_sizes,] hx, weights, bias,
             # num_layers, dropout, train, bidirectional[, batch_first]).
             weights = self._layer_weights(layer)
+            if layer == 0 and self._pads_one_feature(data):
+                data, weights = _with_zero_feature(data, weights)
             if packed:
                 result = run(
                     data, inputs.batch_sizes, hx, weights, True, 1, 0.0, True,
@@ -453,6 +478,19 @@ class SequenceRegressorModule(nn.Module):
         if self.n_quantiles > 1:
             z = monotone_quantiles(z, self.n_quantiles, self.anchor)
         return z
+
+
+def _with_zero_feature(data, weights):
+    """A layer's input with a column of zeros appended, and its weights
+    (``weight_ih, weight_hh, bias_ih, bias_hh`` per direction) with a zero
+    input-weight column to match; the added column is a constant, so the
+    gradient reaches the original weights only."""
+    data = torch.cat([data, data.new_zeros(*data.shape[:-1], 1)], dim=-1)
+    weights = list(weights)
+    for i in range(0, len(weights), 4):
+        w = weights[i]
+        weights[i] = torch.cat([w, w.new_zeros(w.shape[0], 1)], dim=1)
+    return data, weights
 
 
 def monotone_quantiles(z: torch.Tensor, n_quantiles: int, anchor: int) -> torch.Tensor:

@@ -112,3 +112,26 @@ def autocast(device: str, precision: str):
     if dtype is None:
         return contextlib.nullcontext()
     return torch.autocast(device.split(":")[0], dtype=dtype)
+
+
+@contextlib.contextmanager
+def training_context():
+    """The torch state a fit runs in, whatever the caller's.
+
+    Inside ``torch.inference_mode()`` or ``torch.no_grad()`` a fit would
+    build tensors without gradients: both are switched off for the fit
+    (they are thread-local, so other threads keep theirs). A default dtype
+    other than float32 (``torch.set_default_dtype``, process-wide) would
+    build the network in that dtype, which the fused CPU kernels refuse:
+    refused here with what to do.
+    """
+    default = torch.get_default_dtype()
+    if default != torch.float32:
+        raise RuntimeError(
+            f"sklstm trains in float32, but torch's default dtype is {default} "
+            f"(torch.set_default_dtype), which fit would build the network "
+            f"in. Call torch.set_default_dtype(torch.float32) before fit and "
+            f"set it back after; predict and load_model work under either."
+        )
+    with torch.inference_mode(False), torch.enable_grad():
+        yield

@@ -16,10 +16,16 @@ measures again when a unit takes much longer than the chosen count's units
 did, and at growing intervals otherwise. A busy neighbour thus costs about
 what losing its core costs, not a stalled team.
 
-Only the thread count changes, never the arithmetic's results: torch's CPU
-kernels split work across threads without changing the order of any sum
-(``tests/nn/test_thread_governor.py`` checks a fit at one and two threads for
-bit-identical weights).
+Only the thread count changes, never the arithmetic's results: the kernels
+a fit runs split work across threads without changing the order of any sum
+(``tests/nn/test_thread_governor.py`` checks fits at one thread, at two, and
+switching between them batch by batch for bit-identical weights, with one and
+several features and each cell). The one exception found, oneDNN's LSTM
+gradient for one input feature, is avoided by the module
+(``SequenceRegressorModule._pads_one_feature``). torch's reductions of more
+than 32,768 values to one number can depend on the thread count; in a fit
+that is the loss value of a batch with that many terms, and the weight sum
+of a weighted batch of that many rows (README, "Reliability").
 """
 
 from __future__ import annotations

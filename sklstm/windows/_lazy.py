@@ -34,7 +34,7 @@ class LazyWindows:
     ends : ndarray of int, shape (n_windows,)
         The row each window ends at (its newest step).
     window_length : int
-        Steps per window.
+        Steps per window, at most ``n_rows`` (when there are windows).
     starts : ndarray of int, shape (n_windows,), default=None
         The first row of each window's series; None means row 0 for all.
 
@@ -75,6 +75,17 @@ class LazyWindows:
             )
         if int(window_length) < 1:
             raise ValueError(f"window_length must be >= 1, got {window_length}.")
+        if len(ends) and int(window_length) > len(values):
+            # Every window would begin with steps no row can fill, and
+            # indexing would build them all (7 GiB for 1,000 rows and a
+            # window of 1,000,000 steps).
+            raise ValueError(
+                f"window_length={int(window_length)} is longer than all the "
+                f"rows of values together ({len(values)}): every window would "
+                f"start with at least {int(window_length) - len(values)} "
+                f"steps of padding. Use a window_length of at most "
+                f"{len(values)}."
+            )
         if len(ends) and (
             ends.min() < 0
             or ends.max() >= len(values)
@@ -199,7 +210,7 @@ def lazy_windows(values, window_length: int, series_starts=None) -> LazyWindows:
     values : array-like of shape (n_rows,) or (n_rows, n_features)
         The rows of every series, one series after another, oldest first.
     window_length : int
-        Steps per window.
+        Steps per window, at most ``n_rows``.
     series_starts : array-like of int, default=None
         The first row of each series, increasing and starting at 0; None
         means a single series.

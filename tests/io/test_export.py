@@ -7,6 +7,9 @@ measured on the standardised target scale: |onnx - predict| <= 1e-5 *
 y_scale_ (measured: up to about 1.5e-6 with these weights).
 """
 
+import os
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -68,9 +71,9 @@ def _data(n_features=1, n_outputs=1, input_2d=False):
     return (X[:, :, 0] if input_2d else X), (y[:, 0] if n_outputs == 1 else y)
 
 
-def _padded(X):
+def _padded(X, dtype=np.float32):
     """``X`` as float32, row i starting ``i % n_timesteps`` steps late."""
-    X = X.astype(np.float32)  # a copy
+    X = X.astype(dtype)  # a copy
     for row in range(len(X)):
         X[row, : row % X.shape[1]] = np.nan
     return X
@@ -207,3 +210,126 @@ def test_refuses_ensembles_and_quantile_models(tmp_path, params, message):
     with pytest.raises(NotImplementedError, match=message):
         export_onnx(model, tmp_path / "model.onnx")
     assert not (tmp_path / "model.onnx").exists()
+
+
+def _lstm_3d(linear_path=False, n_features=2, **params):
+    X, y = _data(n_features=n_features)
+    model = LSTMRegressor(hidden_size=3, max_epochs=1, random_state=0, **params)
+    return model.set_params(linear_path=linear_path).fit(X, y), X
+
+
+def test_a_second_export_keeps_the_timesteps_dynamic(tmp_path):
+    # torch's exporter left a stale dispatch entry for aten.lstm after an
+    # export, and the next one fixed the timesteps at the sample's (3)
+    # while reporting success; a plain nn.LSTM showed the same.
+    model, X = _lstm_3d()
+    for name in ("first.onnx", "second.onnx"):
+        path = export_onnx(model, tmp_path / name)
+        dims = onnx.load(str(path)).graph.input[0].type.tensor_type.shape.dim
+        assert [d.dim_param or d.dim_value for d in dims][:2] == [
+            "batch",
+            "n_timesteps",
+        ], name
+        session = onnxruntime.InferenceSession(str(path))
+        longer = np.concatenate([X[:5]] * 2, axis=1).astype(np.float32)
+        _check_matches(model, session, longer)
+
+
+def test_a_graph_with_fixed_timesteps_is_refused(tmp_path):
+    # Should the exporter fix a dimension meant to stay free, export_onnx
+    # says so instead of writing a graph that refuses other lengths.
+    from sklstm.io import _export
+
+    model, X = _lstm_3d()
+    wrapper = _export._export_module_class()(model).eval()
+    with _export._quiet_exporter():
+        program = torch.onnx.export(
+            wrapper,
+            (torch.zeros(2, 3, 2),),
+            dynamo=True,
+            dynamic_shapes={"x": {0: torch.export.Dim("batch")}},
+        )
+    wanted = {0: torch.export.Dim("batch"), 1: torch.export.Dim("n_timesteps")}
+    with pytest.raises(RuntimeError, match=r"fixed n_timesteps at 3.*fresh process"):
+        _export._check_dynamic_input(program, wanted)
+
+
+@pytest.mark.parametrize("target_mode", ["level", "delta"])
+@pytest.mark.parametrize("level", [1e6, 1e7])
+def test_float64_input_keeps_the_precision_far_from_zero(tmp_path, level, target_mode):
+    # float32 holds about 7 digits: a series near 1e7 moving by about 1 per
+    # step loses its steps in the input (errors of 0.05-0.5 y_scale_ seen).
+    rng = np.random.default_rng(0)
+    X = level + rng.normal(size=(80, N_TIMESTEPS, 1)).cumsum(axis=1)
+    y = X[:, -1, 0] + 0.5 * (X[:, -1, 0] - X[:, -2, 0])
+    model = LSTMRegressor(
+        hidden_size=5, max_epochs=3, random_state=0, target_mode=target_mode
+    ).fit(X, y)
+    path = export_onnx(model, tmp_path / "model.onnx", input_dtype="float64")
+    session = onnxruntime.InferenceSession(str(path))
+    assert session.get_inputs()[0].type == "tensor(double)"
+    _check_matches(model, session, _padded(X[:14], dtype=np.float64))
+    if target_mode == "level":
+        # The training range says float32 input cannot serve this model.
+        with pytest.warns(UserWarning, match=r"input_dtype='float64'"):
+            export_onnx(model, tmp_path / "float32.onnx")
+
+
+def test_float32_export_of_an_ordinary_range_does_not_warn(tmp_path):
+    model, _ = _lstm_3d(linear_path=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        export_onnx(model, tmp_path / "model.onnx")
+
+
+def test_refuses_an_unknown_input_dtype(tmp_path):
+    model, _ = _lstm_3d()
+    with pytest.raises(ValueError, match="input_dtype must be 'float32' or 'float64'"):
+        export_onnx(model, tmp_path / "model.onnx", input_dtype="float16")
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        "lstm-1layer-1d-delta-3d",
+        "gru-1layer-1d-level-2dinput",
+        "lstm-bidirectional-2layers-level-3d-nolinear",
+    ],
+)
+def test_an_empty_batch_gives_an_empty_prediction(tmp_path, config):
+    # onnxruntime aborted the whole process (std::terminate) on a batch of
+    # zero rows; run in a child process so that a regression fails, not
+    # kills, the test run.
+    spec = CONFIGS[config]
+    X, y = _data(
+        spec.get("n_features", 1), spec.get("n_outputs", 1), spec.get("input_2d", False)
+    )
+    model = LSTMRegressor(hidden_size=3, max_epochs=1, random_state=0)
+    model.set_params(**spec["params"]).fit(X, y)
+    path = export_onnx(model, tmp_path / "model.onnx")
+    empty = X[:0].astype(np.float32)
+    np.save(tmp_path / "empty.npy", empty)
+    code = (
+        "import sys, numpy as np, onnxruntime\n"
+        "session = onnxruntime.InferenceSession(sys.argv[1])\n"
+        "(y,) = session.run(None, {'X': np.load(sys.argv[2])})\n"
+        "print(y.shape, y.dtype)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path), str(tmp_path / "empty.npy")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected = _predict_quietly(model, X[:1]).shape[1:]
+    assert done.stdout.strip() == f"{(0, *expected)} float64"
+
+
+def test_a_bytes_path_exports(tmp_path):
+    model, X = _lstm_3d()
+    path = export_onnx(model, os.fsencode(tmp_path / "model.onnx"))
+    assert path == tmp_path / "model.onnx"
+    _check_matches(
+        model, onnxruntime.InferenceSession(str(path)), X[:4].astype(np.float32)
+    )

@@ -58,18 +58,69 @@ def test_a_symlink_is_written_through(window, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["current.sklstm", "models"]
 
 
-def test_the_temporary_file_is_named_after_the_target(window, tmp_path, monkeypatch):
-    seen = []
+def test_the_temporary_file_is_short_and_beside_the_target(
+    window, tmp_path, monkeypatch
+):
+    # Short whatever the target's name, so that any valid name can be saved.
+    seen = set()
     write_member = persistence.write_member
 
     def spy(zf, name, data):
-        seen.extend(os.listdir(tmp_path))
+        seen.update(os.listdir(tmp_path))
         write_member(zf, name, data)
 
     monkeypatch.setattr(persistence, "write_member", spy)
+    save_model(window, tmp_path / ("w" * 200 + ".sklstm"))
+    (temporary,) = seen
+    assert temporary.startswith(".sklstm-") and temporary.endswith(".tmp")
+    assert len(temporary) <= 32
+    assert os.listdir(tmp_path) == ["w" * 200 + ".sklstm"]
+
+
+@pytest.mark.parametrize("length", [243, 255])
+def test_a_name_of_the_longest_valid_length_saves(length, window, tmp_path):
+    name = "m" * (length - len(".sklstm")) + ".sklstm"
+    try:
+        (tmp_path / name).touch()  # the file system's own limit
+        (tmp_path / name).unlink()
+    except OSError:
+        pytest.skip(f"{length}-character names are not valid here")
+    save_model(window, tmp_path / name)
+    assert load_model(tmp_path / name).history_.shape == (1, 1)
+    assert os.listdir(tmp_path) == [name]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="directories are fsynced on POSIX")
+def test_a_save_is_flushed_to_disk_before_and_after_the_rename(
+    window, tmp_path, monkeypatch
+):
+    # As sqlite and git do: the file's bytes reach the disk before the rename
+    # makes them the model, and the folder's entry after it, so a power loss
+    # leaves the old file or the whole new one, never an empty one.
+    events = []
+    fsync, replace = os.fsync, os.replace
+
+    def spy_fsync(fd):
+        kind = "folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file"
+        if kind == "file":
+            events.append(("fsync file", os.fstat(fd).st_size))
+        else:
+            events.append(("fsync folder", sorted(os.listdir(tmp_path))))
+        fsync(fd)
+
+    def spy_replace(src, dst):
+        events.append(("rename", os.path.basename(dst)))
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", spy_fsync)
+    monkeypatch.setattr(os, "replace", spy_replace)
     save_model(window, tmp_path / "w.sklstm")
-    assert seen and all(n.startswith("w.sklstm.") and n.endswith(".tmp") for n in seen)
-    assert os.listdir(tmp_path) == ["w.sklstm"]
+    size = os.path.getsize(tmp_path / "w.sklstm")
+    assert events == [
+        ("fsync file", size),
+        ("rename", "w.sklstm"),
+        ("fsync folder", ["w.sklstm"]),
+    ]
 
 
 @pytest.mark.parametrize("error", [KeyboardInterrupt, OSError, MemoryError])
@@ -101,3 +152,11 @@ def test_a_missing_directory_names_the_users_path(window, tmp_path):
         save_model(window, path)
     assert info.value.filename == str(path)
     assert "Cannot write the model file" in str(info.value)
+
+
+def test_bytes_paths_save_and_load(window, tmp_path):
+    # As open() takes them; save_model mixed them with a str suffix before.
+    path = os.fsencode(tmp_path / "w.sklstm")
+    save_model(window, path)
+    assert load_model(path).history_.shape == (1, 1)
+    assert os.listdir(tmp_path) == ["w.sklstm"]

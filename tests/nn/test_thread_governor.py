@@ -230,15 +230,64 @@ def test_a_fit_runs_its_batches_as_governed_units(two_threads, recorded_units):
     assert units == []  # the user's count is not second-guessed
 
 
-def test_thread_counts_do_not_change_the_results(two_threads):
-    # The premise of choosing counts by timing: torch's CPU kernels give
-    # the same bits at one and two threads.
+def assert_same_weights(a, b):
+    ours, theirs = a.net_.module_.state_dict(), b.net_.module_.state_dict()
+    for name, value in ours.items():
+        assert torch.equal(value, theirs[name]), name
+
+
+@pytest.fixture
+def alternating_governor(monkeypatch):
+    """A governor that runs its units at two threads and one in turn."""
+
+    def next_threads(self):
+        self._turn = getattr(self, "_turn", 0) + 1
+        threads = 2 if self._turn % 2 else 1
+        _torch_threads._set_governed_threads(threads)
+        return threads
+
+    monkeypatch.setattr(ThreadGovernor, "next_threads", next_threads)
+    # Every batch is worth two threads, so every fit below is governed.
+    monkeypatch.setattr(_torch_threads, "_SINGLE_THREAD_WORK", 1)
+
+
+# One input feature took a different path (oneDNN's LSTM reduces its input
+# weights' gradient over all rows and steps in a thread-split sum); several
+# features, the other cells and packed sequences (missing leading steps in
+# a bidirectional net) are checked alongside.
+THREAD_CASES = {
+    "lstm": {},
+    "gru": dict(cell="gru"),
+    "relu": dict(activation="relu"),
+    "stacked-dropout": dict(num_layers=2, dropout=0.2),
+    "bidirectional-missing": dict(bidirectional=True),
+}
+
+
+@pytest.mark.parametrize("n_features", [1, 3])
+@pytest.mark.parametrize("case", THREAD_CASES)
+def test_thread_counts_do_not_change_the_results(
+    two_threads, alternating_governor, n_features, case
+):
+    # The premise of choosing counts by timing: a fit gives the same bits
+    # at one thread, at two, and switching between them batch by batch.
     X, y = windows()
-    one = LSTMRegressor(**WIDE, n_threads=1).fit(X, y)
-    two = LSTMRegressor(**WIDE, n_threads=2).fit(X, y)
-    for name, value in one.net_.module_.state_dict().items():
-        assert torch.equal(value, two.net_.module_.state_dict()[name]), name
-    governed = LSTMRegressor(**WIDE).fit(X, y)
+    X = X[:, :, :n_features]
+    if case == "bidirectional-missing":
+        X = X.copy()
+        X[::3, :5] = np.nan
+    settings = {**WIDE, **THREAD_CASES[case]}
+    if case != "lstm":
+        settings.update(max_epochs=1, hidden_size=16)  # keep the case cheap
+    one = LSTMRegressor(**settings, n_threads=1).fit(X, y)
+    two = LSTMRegressor(**settings, n_threads=2).fit(X, y)
+    assert_same_weights(one, two)
+    turns = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ThreadGovernor, "record", lambda self, s, r: turns.append(r))
+        governed = LSTMRegressor(**settings).fit(X, y)
+    assert len(turns) > 2  # the governor did switch counts
+    assert_same_weights(one, governed)
     np.testing.assert_array_equal(governed.predict(X), one.predict(X))
 
 
