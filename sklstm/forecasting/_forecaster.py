@@ -259,8 +259,9 @@ n_features_in_)
     training rows: use sklearn's ``TimeSeriesSplit`` (a panel:
     :class:`~sklstm.PanelTimeSeriesSplit`). ``KFold`` and ``ShuffleSplit``
     are refused where pandas labels show it: ``fit`` on rows with a hole
-    or out of order, and ``predict`` or ``score`` on rows that all come
-    before the fitted series, say so (an array carries no time to check).
+    or out of order, and ``predict`` or ``score`` of a single series on rows
+    that all come before the fitted series, say so (an array carries no
+    time to check; a panel's unseen series are cold starts, not leaks).
 
     Examples
     --------
@@ -748,8 +749,14 @@ n_features_in_)
         future_covariates : array-like of shape (horizon, n_features_in_ - 1), \
 default=None
             Known future values of the covariates; required for the recursive
-            strategy when the series has covariates. For a panel, a
-            DataFrame indexed by ``(series id, future time)``.
+            strategy when the series has covariates. A pandas table is
+            matched by time: its index must be the forecast's future labels
+            (for a panel, ``(series id, future time)`` of every series, rows
+            in any order); rows late, reversed, missing or of another index
+            type are refused. Its columns are matched by name (any order;
+            the target column may be there and is ignored; other columns
+            are refused). An array is read by position: row ``k`` is step
+            ``k + 1``, columns in the fitted order, target left out.
         coverage : float or None, default=None
             Also return split-conformal prediction intervals with this
             coverage (for example 0.9); needs ``conformal_fraction > 0``.
@@ -760,12 +767,25 @@ default=None
 
         Returns
         -------
-        forecast : pd.Series or pd.DataFrame
-            Indexed by the future labels (timestamps inferred from the index
-            frequency) or by ``0 .. horizon - 1`` after the end for numpy
-            input; for a panel by ``(series id, future time)``. A DataFrame
-            with ``lower`` and ``upper`` columns when ``coverage`` is given;
-            with ``quantiles``, one column per level, labelled by the level.
+        forecast : pd.DataFrame
+            One row per future step, indexed by the future labels
+            (timestamps inferred from the index frequency) or by ``0 ..
+            horizon - 1`` after the end for numpy input; for a panel by
+            ``(series id, future time)``. Always a DataFrame: the point
+            forecast in a column named after the target (``"forecast"``
+            when the target has no string name), plus ``lower`` and
+            ``upper`` with ``coverage`` (a target named ``lower`` or
+            ``upper`` is refused there: rename it); with ``quantiles``,
+            one column per level instead, labelled by the level.
+
+        Raises
+        ------
+        ValueError
+            When ``horizon``, ``strategy`` or ``window_length`` changed
+            since ``fit`` (fit again), or ``future_covariates`` is not
+            aligned with the forecast (see above).
+        TypeError
+            When ``coverage`` is not a number.
 
         Examples
         --------
@@ -774,17 +794,14 @@ default=None
         >>> import numpy as np
         >>> import pandas as pd
         >>> from sklearn.linear_model import LinearRegression
-        >>> from sklearn.pipeline import make_pipeline
-        >>> from sklearn.preprocessing import FunctionTransformer
         >>> from sklstm import SeriesForecaster
         >>> days = pd.date_range("2024-01-01", periods=10, freq="D")
         >>> index = pd.MultiIndex.from_product([["a", "b"], days], names=["id", "day"])
-        >>> panel = pd.Series(np.r_[np.arange(10.0), np.arange(5.0, 15.0)], index=index)
-        >>> flat = FunctionTransformer(lambda w: w.reshape(len(w), -1))
-        >>> fc = SeriesForecaster(make_pipeline(flat, LinearRegression()),
-        ...                       window_length=2, horizon=2, padding="edge")
+        >>> panel = pd.Series(np.r_[np.arange(10.0), np.arange(5.0, 15.0)], index=index,
+        ...                   name="sales")
+        >>> fc = SeriesForecaster(LinearRegression(), window_length=2, horizon=2)
         >>> forecast = fc.fit(panel).forecast()
-        >>> forecast.round(6).tolist()
+        >>> forecast["sales"].round(6).tolist()
         [10.0, 11.0, 15.0, 16.0]
         >>> forecast.index[2], forecast.index.names
         (('b', Timestamp('2024-01-11 00:00:00')), FrozenList(['id', 'day']))

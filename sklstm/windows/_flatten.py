@@ -15,21 +15,17 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._state import Fitted, set_fitted_state
 
 
 def _as_windows(X) -> np.ndarray:
-    """``X`` as a 3-D float array, or a clear error."""
-    try:
-        windows = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"FlattenWindows needs numeric windows of shape (n_samples, "
-            f"window_length, n_features): {exc}"
-        ) from None
-    if windows.ndim == 2:  # already one row per window
+    """``X`` as a 3-D float array, or sklearn's clear error (sparse, complex, empty)."""
+    windows = check_array(
+        X, allow_nd=True, dtype=np.float64, ensure_all_finite="allow-nan"
+    )
+    if windows.ndim == 2:  # one feature per step (the tslearn habit)
         windows = windows[:, :, None]
     if windows.ndim != 3:
         raise ValueError(
