@@ -530,7 +530,7 @@ n_features_in_)
         try:
             return read_rows(values, index, freq=self.freq)
         except ValueError as exc:
-            if index is None:
+            if index is None or index.has_duplicates:  # no splitter makes those
                 raise
             raise ValueError(f"{exc} {_SPLITTER_HINT}") from exc
 
