@@ -93,7 +93,7 @@ def backtest(panel):
     errors = []
     for train, test in cv.split(panel):
         history, actual = panel.iloc[train], panel.iloc[test]
-        forecast = make_forecaster().fit(history).forecast()
+        forecast = make_forecaster().fit(history).forecast().iloc[:, 0]
         for name in SERIES:
             future, past = actual.loc[name].to_numpy(), history.loc[name].to_numpy()
             errors.append(

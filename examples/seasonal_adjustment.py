@@ -62,7 +62,7 @@ def main() -> None:
     rows = {"seasonal naive": train.iloc[-12:].to_numpy()}
     for kind in (None, "additive", "multiplicative"):
         fc = forecaster(kind).fit(train)
-        rows[f"deseasonalize={kind}"] = fc.forecast().to_numpy()
+        rows[f"deseasonalize={kind}"] = fc.forecast().iloc[:, 0].to_numpy()
     print(f"{'model':<30} 12-month MAE")
     for name, forecast in rows.items():
         mae = np.mean(np.abs(forecast - test.to_numpy()))

@@ -7,11 +7,13 @@ clone or pickle pipelines (joblib workers, notebooks) start fast.
 The package is organised by concern (see ARCHITECTURE.md): :mod:`sklstm.windows`
 (series in, windows out), :mod:`sklstm.model_selection`, :mod:`sklstm.nn` (the
 torch side), :mod:`sklstm.estimators`, :mod:`sklstm.forecasting`,
-:mod:`sklstm.io` and :mod:`sklstm.plotting`, plus example data in
-:mod:`sklstm.datasets`. Every public name of the first seven is also
-available here.
+:mod:`sklstm.metrics` (forecast accuracy and scorers), :mod:`sklstm.io`
+and :mod:`sklstm.plotting`, plus example data in :mod:`sklstm.datasets`.
+Every public name of these subpackages but :mod:`sklstm.metrics` is also
+available here; the metrics are reached as ``sklstm.metrics``.
 """
 
+from . import metrics as metrics  # the subpackage, reached as sklstm.metrics
 from ._version import __version__
 from .estimators import LSTMClassifier, LSTMRegressor
 from .exceptions import DivergenceError, ExtrapolationWarning
@@ -20,6 +22,7 @@ from .io import export_onnx, load_model, save_model
 from .model_selection import PanelTimeSeriesSplit
 from .plotting import plot_forecast, plot_loss
 from .windows import (
+    FlattenWindows,
     LazyWindows,
     SlidingWindowTransformer,
     frame_supervised,
@@ -32,6 +35,7 @@ from .windows import (
 __all__ = [
     "DivergenceError",
     "ExtrapolationWarning",
+    "FlattenWindows",
     "LazyWindows",
     "LSTMClassifier",
     "LSTMRegressor",

@@ -17,6 +17,7 @@ import torch
 from _settings import TINY, tiny
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
 
 from sklstm import (
     LSTMClassifier,
@@ -69,6 +70,11 @@ def with_value(array, position, value):
     out = np.array(array, dtype=float)
     out[position] = value
     return out
+
+
+def ridge_forecaster(**params):
+    """A SeriesForecaster of Ridge: fast, for rows about the forecaster itself."""
+    return SeriesForecaster(Ridge(), **{"window_length": 3, **params})
 
 
 def fitted_lstm():
@@ -431,6 +437,31 @@ CASES = [
          future_covariates=future),
      (np.ones((2, 1)),), ValueError,
      r"pass future_covariates as a DataFrame.*indexed by \(series id, future time\)"),
+    # -- forecaster settings and tables (issue #26.1, #26.2, #26.9; #27.2) ------------
+    ("forecast-coverage-string",
+     lambda X: ridge_forecaster(conformal_fraction=0.3).fit(X).forecast(coverage="0.9"),
+     (SERIES,), TypeError, r"coverage must be a float in \(0, 1\), e\.g\. coverage=0\.9; got '0\.9'"),
+    ("forecast-horizon-set-after-fit",
+     lambda X: ridge_forecaster().fit(X).set_params(horizon=3).forecast(),
+     (SERIES,), ValueError, r"horizon=3 was set after fit, which used horizon=1.*fit again"),
+    ("forecast-strategy-set-after-fit",
+     lambda X: ridge_forecaster(horizon=2).fit(X).set_params(strategy="recursive").predict(X),
+     (SERIES,), ValueError, r"strategy='recursive' was set after fit.*fit again"),
+    ("forecaster-duplicate-columns", lambda X: ridge_forecaster(target="a").fit(X),
+     (FRAME.set_axis(["a", "a"], axis=1),), ValueError, r"duplicate column names \['a'\]"),
+    ("forecast-target-named-lower",
+     lambda X: ridge_forecaster(conformal_fraction=0.3).fit(X).forecast(coverage=0.8),
+     (SERIES.rename("lower"),), ValueError, r"target is named 'lower'.*rename the target"),
+    ("forecast-future-covariates-one-step-late",
+     lambda X, future: ridge_forecaster(target="a", strategy="recursive", horizon=2)
+     .fit(X).forecast(future_covariates=future),
+     (FRAME, pd.DataFrame({"b": [1.0, 2.0]}, index=[13, 14])), ValueError,
+     r"future_covariates is not aligned.*\['12', '13'\]"),
+    ("forecaster-kfold-training-fold", lambda X: ridge_forecaster().fit(X),
+     (pd.concat([SERIES.iloc[:4], SERIES.iloc[8:]]),), ValueError,
+     r"uneven steps.*not time-ordered.*TimeSeriesSplit"),
+    ("forecaster-kfold-test-fold", lambda X: ridge_forecaster().fit(SERIES.iloc[6:]).score(X),
+     (SERIES.iloc[:6],), ValueError, r"X ends at 5, before the fitted series begins \(6\).*TimeSeriesSplit"),
     # -- LSTMClassifier -----------------------------------------------------------
     ("classifier-one-class", fit_classifier(),
      (X3, np.full(12, "a")), ValueError, r"y has 1 class \(\['a'\]\).*at least two"),

@@ -89,7 +89,7 @@ def _both_tasks(problem: Problem, make_regressor, window, padding, params=None):
     one.fit(problem.train)
     one_step = one.predict(problem.series)[problem.n_train - 1 : -1]
     direct = _forecaster(make_regressor(), window, padding, problem.h, params)
-    forecast = direct.fit(problem.train).forecast().to_numpy()
+    forecast = direct.fit(problem.train).forecast().iloc[:, 0].to_numpy()
     return Forecasts(np.asarray(one_step), forecast, f"window {window}")
 
 

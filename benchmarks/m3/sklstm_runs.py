@@ -72,7 +72,7 @@ def make_forecaster(horizon: int, overrides: dict):
 def _fit_forecast(forecaster, data):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return forecaster.fit(data).forecast()
+        return forecaster.fit(data).forecast().iloc[:, 0]  # the point column
 
 
 def global_run(series: list[M3Series], freq: str, overrides: dict) -> MethodRun:

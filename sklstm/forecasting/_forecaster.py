@@ -13,6 +13,7 @@ any sklearn scorer compare ``predict(X)`` with ``y``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -36,6 +37,7 @@ from ._paths import (
     squeeze,
 )
 from ._restore import PANEL_STATE, check_restored
+from ._scales import naive_errors, warn_scale_spread
 from ._seasonal_adjustment import KINDS
 from ._series_panel import (
     SeriesEnds,
@@ -46,6 +48,47 @@ from ._series_panel import (
     step_text,
     step_value,
 )
+from ._window_estimator import default_padding, for_windows
+
+_SPLITTER_HINT = (
+    "If X is a fold of a cross-validation, its splitter is not time-ordered "
+    "(KFold and ShuffleSplit train on the future of their test rows): use "
+    "sklearn's TimeSeriesSplit, or sklstm.PanelTimeSeriesSplit for a panel."
+)
+
+
+def _checked_coverage(coverage):
+    """``coverage`` as a float in (0, 1), or None; a clear error otherwise."""
+    if coverage is None:
+        return None
+    if isinstance(coverage, bool) or not isinstance(coverage, Real):
+        raise TypeError(
+            f"coverage must be a float in (0, 1), e.g. coverage=0.9; got "
+            f"{coverage!r} (a {type(coverage).__name__})."
+        )
+    if not 0 < coverage < 1:
+        raise ValueError(f"coverage must be in (0, 1), e.g. 0.9; got {coverage}.")
+    return float(coverage)
+
+
+@dataclass(frozen=True)
+class ScoredRows:
+    """The rows a forecaster scores, sorted by series and time.
+
+    Parameters
+    ----------
+    y_true, y_pred : ndarray of shape (n_scored,) or (n_scored, horizon)
+        What followed each scored row, and the forecast made there.
+    sample_weight : ndarray of shape (n_scored,) or None
+        The caller's weights of those rows.
+    series : pd.Index or None
+        Each row's series id (None for a single series).
+    """
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    sample_weight: np.ndarray | None
+    series: pd.Index | None
 
 
 class SeriesForecaster(RegressorMixin, BaseEstimator):
@@ -54,10 +97,16 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
     Parameters
     ----------
     estimator : regressor or None, default=None
-        Regressor fitted on windows ``(n, window_length, n_features)``; None
-        means ``LSTMRegressor()``. It is cloned in ``fit``. The target column
-        is always feature 0 of the windows, so ``LSTMRegressor``'s
-        ``target_feature=0`` refers to it.
+        Any sklearn regressor; None means ``LSTMRegressor()``. It is cloned
+        in ``fit``. A regressor that reads windows ``(n, window_length,
+        n_features)`` (its tags declare ``input_tags.three_d_array``, as
+        ``LSTMRegressor``'s do) gets them as they are; any other (``Ridge``,
+        ``HistGradientBoostingRegressor``, a Pipeline of 2-D steps) gets each
+        window flattened to one row by :class:`~sklstm.FlattenWindows`, and,
+        when it predicts a single output and the direct strategy needs
+        ``horizon`` of them, one copy per step in sklearn's
+        ``MultiOutputRegressor``. The target column is always feature 0 of
+        the windows, so ``LSTMRegressor``'s ``target_feature=0`` refers to it.
     window_length : int, default=12
         Observations in each input window.
     horizon : int, default=1
@@ -72,10 +121,13 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
         ``[-n_features, n_features)`` for an array (negative counts from the
         end, as in :func:`~sklstm.frame_supervised`). None for a single
         series. Other columns are covariates.
-    padding : {"nan", "zero", "edge"}, default="nan"
+    padding : {"auto", "nan", "zero", "edge"}, default="auto"
         Fill for the missing history of the first windows (see
-        :func:`~sklstm.sliding_windows`); use ``"edge"`` for estimators that
-        cannot read NaN.
+        :func:`~sklstm.sliding_windows`). ``"auto"``: ``"nan"`` for a
+        regressor that reads windows (``LSTMRegressor`` reads NaN as "this
+        sequence starts later") or flattened windows with NaN
+        (``HistGradientBoostingRegressor``), ``"edge"`` for one that cannot
+        read NaN (``Ridge``).
     conformal_fraction : float, default=0.0
         When positive, the last fraction of the training origins calibrates
         split-conformal prediction intervals: a copy of the estimator is fitted
@@ -115,7 +167,16 @@ class SeriesForecaster(RegressorMixin, BaseEstimator):
     Attributes
     ----------
     estimator_ : regressor
-        The fitted regressor.
+        The fitted regressor; for a regressor of 2-D input, a Pipeline of
+        :class:`~sklstm.FlattenWindows` and the regressor (in a
+        ``MultiOutputRegressor`` when it was wrapped, see ``estimator``).
+    naive_mae_ : ndarray of shape (n_series, 52)
+        Column ``m - 1``: the mean absolute error of the seasonal naive
+        forecast (the value ``m`` steps before) over each fitted series'
+        target, for ``m = 1 .. 52`` (NaN where a series has ``m`` rows or
+        fewer); the scale of the mean absolute scaled error that
+        :func:`sklstm.metrics.forecast_scorer` computes. One row for a
+        single series; a panel's rows follow ``series_ids_``.
     n_features_in_ : int
         Columns of the fitted series (target and covariates).
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -182,13 +243,25 @@ n_features_in_)
     ``GridSearchCV(cv=PanelTimeSeriesSplit(...))``), and conformal
     intervals use the last ``conformal_fraction`` of each series' origins,
     their residuals pooled: one half width per step for every series.
-    A single series is read as a panel of one (see
-    ``sklstm.forecasting._series_panel``): both run the same code.
+    A single series is read as a panel of one: both run the same code.
 
-    Without ``y`` a scorer has nothing to compare with: sklearn then warns
-    ``"Scoring failed"`` and records NaN. The default ``score(X)`` (used when
-    ``scoring`` is not given) needs no ``y``: it compares the forecasts with
-    the values of ``X`` that follow each row.
+    **Scoring without y.** sklearn calls a scorer as ``scorer(estimator,
+    X)`` when no ``y`` is given, and its own scorers (every ``scoring``
+    string) then fail for want of ``y_true`` before the forecaster is asked
+    anything. Wrap the name instead: ``scoring=forecast_scorer(
+    "neg_mean_absolute_error")`` (:func:`sklstm.metrics.forecast_scorer`)
+    compares the forecasts made at each row of the test series with the
+    values that follow it there, as the default ``score(X)`` does (used
+    when ``scoring`` is not given); it also offers the mean absolute scaled
+    error, scaled by the fitted series.
+
+    **Time order.** A forecaster must be validated on rows that follow its
+    training rows: use sklearn's ``TimeSeriesSplit`` (a panel:
+    :class:`~sklstm.PanelTimeSeriesSplit`). ``KFold`` and ``ShuffleSplit``
+    are refused where pandas labels show it: ``fit`` on rows with a hole
+    or out of order, and ``predict`` or ``score`` of a single series on rows
+    that all come before the fitted series, say so (an array carries no
+    time to check; a panel's unseen series are cold starts, not leaks).
 
     Examples
     --------
@@ -200,10 +273,17 @@ n_features_in_)
     >>> model = LSTMRegressor(max_epochs=5, random_state=0)
     >>> fc = SeriesForecaster(model, window_length=4, horizon=3).fit(series)
     >>> fc.forecast().round(2)
-    2024-02-10    120.0
-    2024-02-11    123.0
-    2024-02-12    126.0
-    Freq: D, Name: sales, dtype: float64
+                sales
+    2024-02-10  120.0
+    2024-02-11  123.0
+    2024-02-12  126.0
+
+    Any sklearn regressor works; a 2-D one reads flattened windows:
+
+    >>> from sklearn.linear_model import Ridge
+    >>> ridge = SeriesForecaster(Ridge(), window_length=4, horizon=3).fit(series)
+    >>> ridge.forecast().round(1)["sales"].tolist()
+    [120.0, 123.0, 126.0]
     """
 
     _parameter_constraints: dict = {
@@ -212,7 +292,7 @@ n_features_in_)
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "strategy": [StrOptions({"direct", "recursive"})],
         "target": "no_validation",  # any hashable column label; checked in fit
-        "padding": [StrOptions({"nan", "zero", "edge"})],
+        "padding": [StrOptions({"auto", "nan", "zero", "edge"})],
         "conformal_fraction": [Interval(Real, 0, 1, closed="left")],
         "freq": [str, None],
         "seasonal_period": [
@@ -231,10 +311,16 @@ n_features_in_)
         Fitted("target_name_", "label"),
         Fitted("last_window_", "array", optional=True),  # not for a panel
         Fitted("calibration_residuals_", "array", optional=True),
+        Fitted("naive_mae_", "array", optional=True),
         Fitted("_target_pos", "int"),
+        # The settings fitted, to refuse predicting after set_params changed them.
+        Fitted("_fitted_horizon", "int", optional=True),
+        Fitted("_fitted_strategy", "str", optional=True),
+        Fitted("_fitted_window_length", "int", optional=True),
         Fitted("_index_like", "index_like"),
         Fitted("_index_step", "offset"),
         Fitted("_index_end", "label", optional=True),
+        Fitted("_index_start", "label", optional=True),
         # deseasonalize only (see sklstm.forecasting._seasonal_adjustment).
         Fitted("deseasonalize_", "str", optional=True),
         Fitted("seasonal_profile_", "array", optional=True),
@@ -264,7 +350,7 @@ n_features_in_)
         horizon=1,
         strategy="direct",
         target=None,
-        padding="nan",
+        padding="auto",
         conformal_fraction=0.0,
         freq=None,
         seasonal_period=None,
@@ -287,6 +373,14 @@ n_features_in_)
         """Values (n, F) with the target first, plus the pandas index or None."""
         series = read_series(X)
         columns = series.columns
+        duplicated = pd.Index(columns).duplicated()
+        if duplicated.any():
+            names = list(pd.unique(pd.Index(columns)[duplicated]))
+            raise ValueError(
+                f"X has duplicate column names {names}: each column must be "
+                f"one target or covariate. Rename or drop them, e.g. "
+                f"X.loc[:, ~X.columns.duplicated()]."
+            )
         if fitting:
             self.n_features_in_ = len(columns)
             if series.by_name and all(isinstance(c, str) for c in columns):
@@ -311,14 +405,47 @@ n_features_in_)
         return values[:, order], series.index
 
     def _read(self, X, *, steps=True) -> SeriesPanel:
-        """New rows (not fitted on) as a panel, checked against the fit."""
+        """New rows (not fitted on) as a panel, checked against the fit.
+
+        ``steps=False`` reads rows to predict or score: those must not all
+        come before the fitted series (see :meth:`_check_not_before_fit`).
+        """
         values, index = self._series_values(X, fitting=False)
+        if not steps:
+            self._check_not_before_fit(index)
         fallback = None
         if steps and is_panel(index) and hasattr(self, "series_ids_"):
             # The step a fitted panel's series share dates short new series.
             like = self._series_time_like
             fallback = common_step([step_value(t, like) for t in self._series_steps])
         return read_rows(values, index, freq=self.freq, steps=steps, fallback=fallback)
+
+    def _check_not_before_fit(self, index) -> None:
+        """Refuse to score a single series' rows that all precede the fitted ones.
+
+        Their forecasts would come from a model trained on their future:
+        the first fold of ``KFold``. Rows overlapping the fitted series
+        (in-sample scores) or after it pass; an array carries no time.
+        """
+        start = getattr(self, "_index_start", None)
+        if (
+            start is None
+            or index is None
+            or is_panel(index)
+            or len(index) == 0
+            or type(index) is not type(self._index_like)
+        ):
+            return
+        try:
+            before = index[-1] < start
+        except TypeError:  # labels of another kind: the step check says so
+            return
+        if before:
+            raise ValueError(
+                f"X ends at {index[-1]}, before the fitted series begins "
+                f"({start}): its forecasts would come from a model trained on "
+                f"their future. {_SPLITTER_HINT}"
+            )
 
     # -------------------------------------------------------------- fit
 
@@ -350,13 +477,14 @@ n_features_in_)
                 "deseasonalize is not available for a panel yet: each "
                 "series would need its own profile. Use deseasonalize=None."
             )
-        data = read_rows(values, index, freq=self.freq)
+        data = self._read_fitted_rows(values, index)
         targets = data.targets(y, self.horizon)
         steps_ahead = self.horizon if self.strategy == "direct" else 1
         sizes = data.panel.sizes
         train = data.per_series(sizes - steps_ahead if y is None else sizes)
         self._remember_ends(data)
         ordered = data.ordered
+        self.naive_mae_ = naive_errors(ordered[:, 0], data.panel.bounds)
         adjustment = self._fit_adjustment(data)
         if adjustment is not None:
             phases = data.positions - (len(values) - len(self.last_window_))
@@ -366,21 +494,63 @@ n_features_in_)
             )
         if data.count(train) < 2:
             raise self._too_few_origins(data, steps_ahead, data.count(train))
-        self._fit_estimator(
+        base = for_windows(
             seasonal.with_season(
                 base,
                 data.common_step(),
                 seasonal_period=self.seasonal_period,
                 window_length=self.window_length,
             ),
+            n_outputs=steps_ahead,
+        )
+        padding = self._padding(base)
+        if not data.single:
+            warn_scale_spread(ordered[:, 0], data.panel, base)
+        self._fit_estimator(
+            base,
             ordered,
-            data.windows(ordered, self.window_length, self.padding),
+            data.windows(ordered, self.window_length, padding),
             targets,
             data.n_scored(self.horizon, self.strategy, y),
             train,
             data.panel.bounds,
         )
+        self._fitted_horizon = self.horizon
+        self._fitted_strategy = self.strategy
+        self._fitted_window_length = self.window_length
         return self
+
+    def _read_fitted_rows(self, values, index) -> SeriesPanel:
+        """``read_rows`` for ``fit``; rows cut by a splitter get the splitter's fix.
+
+        A hole in the time labels or rows out of time order is what ``KFold``
+        and ``ShuffleSplit`` make of a series, so the message names the
+        time-ordered splitters beside the data fix.
+        """
+        try:
+            return read_rows(values, index, freq=self.freq)
+        except ValueError as exc:
+            if index is None or index.has_duplicates:  # no splitter makes those
+                raise
+            raise ValueError(f"{exc} {_SPLITTER_HINT}") from exc
+
+    def _padding(self, estimator) -> str:
+        """The padding of the windows ``estimator`` reads (``"auto"`` resolved)."""
+        return default_padding(estimator) if self.padding == "auto" else self.padding
+
+    def _check_fitted(self) -> None:
+        """Refuse to predict with settings that differ from the fitted ones."""
+        check_is_fitted(self, "estimator_")
+        for name in ("horizon", "strategy", "window_length"):
+            fitted = getattr(self, f"_fitted_{name}", None)
+            now = getattr(self, name)
+            if fitted is not None and fitted != now:
+                raise ValueError(
+                    f"{name}={now!r} was set after fit, which used "
+                    f"{name}={fitted!r}: the fitted model cannot serve it. "
+                    f"Call fit again (fc.fit(series)) or set_params({name}="
+                    f"{fitted!r})."
+                )
 
     def _too_few_origins(self, data, steps_ahead, n_train) -> ValueError:
         n = len(data.values)
@@ -407,7 +577,7 @@ n_features_in_)
         works in memory); a panel keeps time codes and step texts per
         series, its ids and each series' last rows NaN-padded to one shape.
         """
-        for name in (*PANEL_STATE, "last_window_", "_index_end"):
+        for name in (*PANEL_STATE, "last_window_", "_index_end", "_index_start"):
             self.__dict__.pop(name, None)
         if data.single:
             index, values = data.index, data.values
@@ -417,6 +587,7 @@ n_features_in_)
             self._index_step = data.steps[0]
             if index is not None:
                 self._index_end = index[-1]
+                self._index_start = index[0]
             return
         panel = data.panel
         self._index_like = self._index_step = None
@@ -502,7 +673,7 @@ n_features_in_)
             1-D when ``horizon == 1``. With covariates and the recursive
             strategy, steps whose covariates lie beyond ``X`` are NaN.
         """
-        check_is_fitted(self, "estimator_")
+        self._check_fitted()
         paths = self._paths_of(self._read(X, steps=False))
         return paths[:, 0] if self.horizon == 1 else paths
 
@@ -518,7 +689,8 @@ n_features_in_)
                 adjustment, ordered, phases, histories[0]
             )
             histories = [history]
-        windows = data.windows(ordered, self.window_length, self.padding, histories)
+        padding = self._padding(self.estimator_)
+        windows = data.windows(ordered, self.window_length, padding, histories)
         paths = forecast_paths(
             self.estimator_,
             windows,
@@ -577,8 +749,14 @@ n_features_in_)
         future_covariates : array-like of shape (horizon, n_features_in_ - 1), \
 default=None
             Known future values of the covariates; required for the recursive
-            strategy when the series has covariates. For a panel, a
-            DataFrame indexed by ``(series id, future time)``.
+            strategy when the series has covariates. A pandas table is
+            matched by time: its index must be the forecast's future labels
+            (for a panel, ``(series id, future time)`` of every series, rows
+            in any order); rows late, reversed, missing or of another index
+            type are refused. Its columns are matched by name (any order;
+            the target column may be there and is ignored; other columns
+            are refused). An array is read by position: row ``k`` is step
+            ``k + 1``, columns in the fitted order, target left out.
         coverage : float or None, default=None
             Also return split-conformal prediction intervals with this
             coverage (for example 0.9); needs ``conformal_fraction > 0``.
@@ -589,12 +767,25 @@ default=None
 
         Returns
         -------
-        forecast : pd.Series or pd.DataFrame
-            Indexed by the future labels (timestamps inferred from the index
-            frequency) or by ``0 .. horizon - 1`` after the end for numpy
-            input; for a panel by ``(series id, future time)``. A DataFrame
-            with ``lower`` and ``upper`` columns when ``coverage`` is given;
-            with ``quantiles``, one column per level, labelled by the level.
+        forecast : pd.DataFrame
+            One row per future step, indexed by the future labels
+            (timestamps inferred from the index frequency) or by ``0 ..
+            horizon - 1`` after the end for numpy input; for a panel by
+            ``(series id, future time)``. Always a DataFrame: the point
+            forecast in a column named after the target (``"forecast"``
+            when the target has no string name), plus ``lower`` and
+            ``upper`` with ``coverage`` (a target named ``lower`` or
+            ``upper`` is refused there: rename it); with ``quantiles``,
+            one column per level instead, labelled by the level.
+
+        Raises
+        ------
+        ValueError
+            When ``horizon``, ``strategy`` or ``window_length`` changed
+            since ``fit`` (fit again), or ``future_covariates`` is not
+            aligned with the forecast (see above).
+        TypeError
+            When ``coverage`` is not a number.
 
         Examples
         --------
@@ -603,22 +794,20 @@ default=None
         >>> import numpy as np
         >>> import pandas as pd
         >>> from sklearn.linear_model import LinearRegression
-        >>> from sklearn.pipeline import make_pipeline
-        >>> from sklearn.preprocessing import FunctionTransformer
         >>> from sklstm import SeriesForecaster
         >>> days = pd.date_range("2024-01-01", periods=10, freq="D")
         >>> index = pd.MultiIndex.from_product([["a", "b"], days], names=["id", "day"])
-        >>> panel = pd.Series(np.r_[np.arange(10.0), np.arange(5.0, 15.0)], index=index)
-        >>> flat = FunctionTransformer(lambda w: w.reshape(len(w), -1))
-        >>> fc = SeriesForecaster(make_pipeline(flat, LinearRegression()),
-        ...                       window_length=2, horizon=2, padding="edge")
+        >>> panel = pd.Series(np.r_[np.arange(10.0), np.arange(5.0, 15.0)], index=index,
+        ...                   name="sales")
+        >>> fc = SeriesForecaster(LinearRegression(), window_length=2, horizon=2)
         >>> forecast = fc.fit(panel).forecast()
-        >>> forecast.round(6).tolist()
+        >>> forecast["sales"].round(6).tolist()
         [10.0, 11.0, 15.0, 16.0]
         >>> forecast.index[2], forecast.index.names
         (('b', Timestamp('2024-01-11 00:00:00')), FrozenList(['id', 'day']))
         """
-        check_is_fitted(self, "estimator_")
+        self._check_fitted()
+        coverage = _checked_coverage(coverage)
         if X is None:
             ends = self._fitted_ends()
         else:
@@ -636,7 +825,9 @@ default=None
         labels = ends.future_labels(self.horizon)
         windows = np.stack(
             [
-                sliding_windows(b, self.window_length, padding=self.padding)[-1]
+                sliding_windows(
+                    b, self.window_length, padding=self._padding(self.estimator_)
+                )[-1]
                 for b in blocks
             ]
         )
@@ -747,7 +938,19 @@ default=None
         """
         from sklearn.metrics import r2_score
 
-        check_is_fitted(self, "estimator_")
+        scored = self._scored(X, y, sample_weight)
+        return float(
+            r2_score(scored.y_true, scored.y_pred, sample_weight=scored.sample_weight)
+        )
+
+    def _scored(self, X, y=None, sample_weight=None) -> ScoredRows:
+        """The scored rows of ``X``: forecasts, what followed, and their series.
+
+        What ``score`` compares, and :func:`sklstm.metrics.forecast_scorer`
+        with any metric: the rows of ``X`` (sorted by series and time) whose
+        horizon is observed in ``X`` (or every row, given ``y``).
+        """
+        self._check_fitted()
         data = self._read(X, steps=False)
         paths = data.in_order(self._paths_of(data))
         actual = data.targets(y, self.horizon)
@@ -766,8 +969,12 @@ default=None
             )
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight)[data.panel.order[scored]]
-        return float(
-            r2_score(actual[scored], paths[scored], sample_weight=sample_weight)
+        codes = np.repeat(np.arange(len(data.panel.ids)), data.panel.sizes)
+        return ScoredRows(
+            squeeze(actual[scored]),
+            squeeze(paths[scored]),
+            sample_weight,
+            data.panel.ids[codes[scored]] if not data.single else None,
         )
 
     def __sklearn_tags__(self):

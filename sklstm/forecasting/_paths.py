@@ -164,23 +164,55 @@ def calibration_residuals(
     return np.abs(targets[rows] - paths)
 
 
-def forecast_table(paths, labels, target_name, residuals, coverage):
-    """Forecast paths as a Series by ``labels``, with intervals for ``coverage``.
+#: The interval columns of a forecast table.
+INTERVAL_COLUMNS = ("lower", "upper")
 
-    ``paths`` is (n_windows, horizon), flattened in ``labels`` order; with
-    ``coverage``, a DataFrame of the point forecast, ``lower`` and ``upper``
-    (the half width of each step from ``residuals``, the same for every
-    window).
+
+def point_column(target_name) -> str:
+    """The column of the point forecast: the target's name, else ``"forecast"``.
+
+    Examples
+    --------
+    >>> point_column("sales"), point_column(0), point_column(None)
+    ('sales', 'forecast', 'forecast')
+    """
+    return target_name if isinstance(target_name, str) else "forecast"
+
+
+def forecast_table(paths, labels, target_name, residuals, coverage) -> pd.DataFrame:
+    """Forecast paths as a DataFrame by ``labels``, with intervals for ``coverage``.
+
+    ``paths`` is (n_windows, horizon), flattened in ``labels`` order, in the
+    column :func:`point_column` names; with ``coverage``, also ``lower`` and
+    ``upper`` (the half width of each step from ``residuals``, the same for
+    every window). A target named ``lower`` or ``upper`` would lose a
+    column to the interval's, so intervals of it are refused.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> forecast_table(np.array([[1.0, 2.0]]), pd.RangeIndex(2), "y", None, None)
+         y
+    0  1.0
+    1  2.0
     """
     path = np.asarray(paths).ravel()
-    name = target_name if isinstance(target_name, str) else None
-    result = pd.Series(path, index=labels, name=name)
+    name = point_column(target_name)
     if coverage is None:
-        return result
+        return pd.DataFrame({name: path}, index=labels)
+    if name in INTERVAL_COLUMNS:
+        raise ValueError(
+            f"The target is named {name!r}, like an interval column of "
+            f"forecast(coverage=...) (columns: the target, 'lower', 'upper'), "
+            f"so one would hide the other: rename the target before fit, e.g. "
+            f"series.rename('{name}_value') or "
+            f"frame.rename(columns={{{name!r}: '{name}_value'}})."
+        )
     half_width = np.tile(conformal_half_width(residuals, coverage), len(paths))
     return pd.DataFrame(
         {
-            name or "forecast": path,
+            name: path,
             "lower": path - half_width,
             "upper": path + half_width,
         },
@@ -250,7 +282,8 @@ def check_future_covariates(
     """Known future covariates as (horizon, n_covariates), or a clear error.
 
     A DataFrame is read by the fitted column ``names`` (the target left
-    out); anything else by position.
+    out), in the fitted order whatever its own; a column that is neither a
+    covariate nor the target is refused. Anything else is read by position.
 
     Examples
     --------
@@ -262,10 +295,19 @@ def check_future_covariates(
     if isinstance(future_covariates, pd.DataFrame) and names is not None:
         wanted = [c for c in names if c != target_name]
         missing = [c for c in wanted if c not in future_covariates.columns]
+        extra = [
+            c for c in future_covariates.columns if c not in wanted and c != target_name
+        ]
         if missing:
             raise ValueError(
                 f"future_covariates lacks the covariate column(s) {missing}; "
                 f"it needs {wanted}."
+            )
+        if extra:
+            raise ValueError(
+                f"future_covariates has column(s) {extra} that are not covariates "
+                f"of the fit ({wanted}); drop them, e.g. "
+                f"future_covariates[{wanted}]."
             )
         future_covariates = future_covariates[wanted]
     try:
@@ -317,6 +359,7 @@ def future_covariates_of(
                 "The recursive strategy needs the covariates of the future "
                 f"steps: pass future_covariates with shape (horizon, {n_covariates})."
             )
+        _check_aligned(future_covariates, labels)
         return [check_future_covariates(future_covariates, **checked)]
     index = getattr(future_covariates, "index", None)
     if not isinstance(index, pd.MultiIndex) or index.nlevels != 2:
@@ -346,6 +389,29 @@ def future_covariates_of(
         check_future_covariates(rows.iloc[k : k + horizon], **checked)
         for k in range(0, len(labels), horizon)
     ]
+
+
+def _check_aligned(future_covariates, labels: pd.Index) -> None:
+    """A pandas table of future covariates must be indexed by the forecast's labels.
+
+    Rows one step late, reversed, missing or labelled by another index type
+    would otherwise be read by position and change the forecast silently.
+    An array has no labels: its rows are the forecast steps in order.
+    """
+    if not isinstance(future_covariates, pd.Series | pd.DataFrame):
+        return
+    index = future_covariates.index
+    if type(index) is type(labels) and index.equals(labels):
+        return
+    shown = list(labels.astype(str))
+    got = list(index[:5].astype(str)) + (["..."] if len(index) > 5 else [])
+    raise ValueError(
+        f"future_covariates is not aligned with the forecast: its index must "
+        f"hold the {len(labels)} future labels {shown} in this order (a "
+        f"{type(labels).__name__}); got {got} (a {type(index).__name__}). "
+        f"Index it by the forecast's times, or pass its values (.to_numpy()) "
+        f"to match by position."
+    )
 
 
 def check_columns(series, *, n_features: int, names, owner: str) -> None:

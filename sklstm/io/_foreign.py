@@ -4,9 +4,11 @@ sklearn's estimators do not declare their fitted attributes the way sklstm's
 do (:mod:`sklstm._state`), so this module declares them, once, for the few
 classes that are rebuilt from numbers alone: the usual scalers, a
 ``FunctionTransformer`` of an allow-listed numpy function (see
-:data:`sklstm.io._codec.UFUNCS`) and ``TransformedTargetRegressor``. A class
-that holds code (a fitted ``Ridge`` would be safe, a ``FunctionTransformer``
-of a lambda never is) is simply absent. The table is checked against each
+:data:`sklstm.io._codec.UFUNCS`), ``TransformedTargetRegressor``, and the
+linear regressors ``Ridge`` and ``LinearRegression`` (their coefficients are
+numbers, so ``SeriesForecaster(Ridge())`` saves). A class that holds code (a
+``FunctionTransformer`` of a lambda) or objects beyond numbers (the trees of
+``HistGradientBoostingRegressor``) is simply absent. The table is checked against each
 sklearn release by ``tests/io/test_persistence_foreign.py``, which fits every
 class and compares its attributes with the rows here.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.compose import TransformedTargetRegressor
+from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.preprocessing import (
     FunctionTransformer,
     MaxAbsScaler,
@@ -64,6 +67,20 @@ FITTED_STATE = {
         Fitted("n_features_in_", "int", optional=True),
         Fitted("feature_names_in_", "names", optional=True),
     ),
+    Ridge: _INPUT
+    + (
+        Fitted("coef_", "array"),
+        Fitted("intercept_", "array"),  # a float for 1-D y
+        Fitted("n_iter_", "array_or_none", optional=True),
+        Fitted("solver_", "str", optional=True),
+    ),
+    LinearRegression: _INPUT
+    + (
+        Fitted("coef_", "array"),
+        Fitted("intercept_", "array"),
+        Fitted("rank_", "int", optional=True),
+        Fitted("singular_", "array", optional=True),
+    ),
     TransformedTargetRegressor: (
         Fitted("regressor_", "estimator"),
         Fitted("transformer_", "estimator"),
@@ -112,5 +129,24 @@ def check_restored(est) -> None:
                 )
         if field.kind == "estimator":
             check_role(type(est).__name__, field.name, value)
+    if isinstance(est, Ridge | LinearRegression):
+        _check_linear(est, n_features)
     if isinstance(est, TransformedTargetRegressor) and est._training_dim not in (1, 2):
         raise ValueError(f"_training_dim is {est._training_dim}, not 1 or 2")
+
+
+def _check_linear(est, n_features) -> None:
+    """Coefficients of one float per feature (per output), and an intercept each."""
+    coef, intercept = est.coef_, np.asarray(est.intercept_)
+    if (
+        not isinstance(coef, np.ndarray)
+        or coef.dtype.kind != "f"
+        or coef.ndim not in (1, 2)
+        or coef.shape[-1] != n_features
+    ):
+        raise ValueError(
+            f"coef_ does not hold one float per feature (n_features_in_={n_features})"
+        )
+    outputs = () if coef.ndim == 1 else coef.shape[:1]
+    if intercept.dtype.kind != "f" or intercept.shape not in (outputs, ()):
+        raise ValueError("intercept_ does not hold one float per output")

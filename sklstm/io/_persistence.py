@@ -41,6 +41,7 @@ from ..estimators._base import BaseSequenceModel
 from ..estimators._classifier import LSTMClassifier
 from ..estimators._regressor import LSTMRegressor
 from ..forecasting._forecaster import SeriesForecaster
+from ..windows._flatten import FlattenWindows
 from ..windows._transformer import SlidingWindowTransformer
 from . import _file_limits as limits
 from ._archive import (
@@ -73,14 +74,15 @@ _ALLOWED_CLASSES = {
     "LSTMRegressor": (LSTMRegressor, "regressor"),
     "LSTMClassifier": (LSTMClassifier, "classifier"),
     "SlidingWindowTransformer": (SlidingWindowTransformer, "window"),
+    "FlattenWindows": (FlattenWindows, "flatten"),
     "SeriesForecaster": (SeriesForecaster, "forecaster"),
     "Pipeline": (Pipeline, "pipeline"),
     **{cls.__name__: (cls, cls.__name__.lower()) for cls in _FOREIGN_STATE},
 }
 _SUPPORTED = (
     "fitted sklstm estimators (LSTMRegressor, LSTMClassifier, "
-    "SlidingWindowTransformer, SeriesForecaster), sklearn's Pipeline and "
-    "TransformedTargetRegressor, "
+    "SlidingWindowTransformer, FlattenWindows, SeriesForecaster), sklearn's "
+    "Pipeline, TransformedTargetRegressor, Ridge and LinearRegression, "
     "FunctionTransformer of an allowed numpy function, and the scalers "
     "StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler, nested in any "
     "combination"

@@ -167,7 +167,7 @@ def plot_forecast(forecaster, series, *, ax=None, coverage=None, n_history=None)
     if n_history is not None:
         x, observed = x[-n_history:], observed[-n_history:]
     ax.plot(x, observed, label="observed")
-    point = forecast if coverage is None else forecast.iloc[:, 0]
+    point = forecast.iloc[:, 0]  # the point forecast, named after the target
     ax.plot(x_future, point.to_numpy(), label="forecast")
     if coverage is not None:
         ax.fill_between(

@@ -6,6 +6,7 @@ strided views or read on demand, and frames it as a supervised problem.
 Nothing here imports torch or the estimators.
 """
 
+from ._flatten import FlattenWindows
 from ._framing import frame_supervised, frame_windows
 from ._lazy import LazyWindows, lazy_windows
 from ._padding import pad_sequences
@@ -13,6 +14,7 @@ from ._sliding import sliding_windows
 from ._transformer import SlidingWindowTransformer
 
 __all__ = [
+    "FlattenWindows",
     "LazyWindows",
     "SlidingWindowTransformer",
     "frame_supervised",

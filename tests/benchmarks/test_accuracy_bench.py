@@ -33,6 +33,11 @@ class LastValue(RegressorMixin, BaseEstimator):
         last = np.asarray(X)[:, -1, 0]
         return last if self.outputs_ == 1 else np.tile(last[:, None], self.outputs_)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True  # reads windows, not flat rows
+        return tags
+
 
 def test_split_is_last_fifth_and_horizon_is_season_or_ten_capped_by_test():
     assert make_problem(np.arange(100.0)).n_test == 20

@@ -329,7 +329,7 @@ def test_forecaster_infers_the_season_from_the_index(freq, expected):
         forecaster.fit(series)
     assert forecaster.estimator_.seasonal_period == expected
     assert model.seasonal_period is None  # the user's estimator is untouched
-    assert forecaster.forecast().shape == (2,)
+    assert forecaster.forecast().shape == (2, 1)
 
 
 def test_forecaster_season_can_be_set_or_left_to_the_estimator():

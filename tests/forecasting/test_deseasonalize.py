@@ -44,12 +44,13 @@ def forecaster(**params):
 def test_additive_profile_makes_a_seasonal_trend_exactly_forecastable():
     series = monthly()
     train, test = series.iloc[:84], series.iloc[84:]
-    plain = forecaster().fit(train).forecast()
+    plain = forecaster().fit(train).forecast()["sales"]
     adjusted = forecaster(deseasonalize="additive").fit(train)
-    forecast = adjusted.forecast()
+    table = adjusted.forecast()
+    forecast = table["sales"]
     assert_allclose(forecast.to_numpy(), test.to_numpy(), atol=1e-8)
     assert np.abs(plain.to_numpy() - test.to_numpy()).max() > 1.0
-    assert forecast.index.equals(test.index) and forecast.name == "sales"
+    assert table.index.equals(test.index) and list(table.columns) == ["sales"]
     assert adjusted.deseasonalize_ == "additive"
     assert adjusted.seasonal_profile_.shape == (12,)
 
@@ -75,15 +76,15 @@ def test_forecast_from_history_equals_forecast_after_fit():
     series = monthly()
     fc = forecaster(deseasonalize="additive").fit(series.iloc[:84])
     assert_allclose(fc.forecast(series.iloc[:84]), fc.forecast(), atol=1e-10)
-    later = fc.forecast(series.iloc[:90])  # six months further on
+    later = fc.forecast(series.iloc[:90])["sales"]  # six months further on
     assert_allclose(later.to_numpy()[:6], series.to_numpy()[90:], atol=1e-8)
 
 
 def test_multiplicative_profile_scales_with_the_level():
     series = monthly(kind="multiplicative")
     train, test = series.iloc[:84], series.iloc[84:]
-    mul = forecaster(deseasonalize="multiplicative").fit(train).forecast()
-    add = forecaster(deseasonalize="additive").fit(train).forecast()
+    mul = forecaster(deseasonalize="multiplicative").fit(train).forecast()["sales"]
+    add = forecaster(deseasonalize="additive").fit(train).forecast()["sales"]
     error = {
         "mul": np.abs(mul.to_numpy() - test.to_numpy()).mean(),
         "add": np.abs(add.to_numpy() - test.to_numpy()).mean(),
@@ -111,7 +112,7 @@ def test_conformal_bounds_are_restored_with_the_forecast():
 def test_numpy_rows_have_no_season_to_read():
     values = monthly().to_numpy()
     fc = forecaster(deseasonalize="additive", seasonal_period=12).fit(values[:84])
-    assert_allclose(fc.forecast().to_numpy(), values[84:], atol=1e-8)
+    assert_allclose(fc.forecast()["forecast"].to_numpy(), values[84:], atol=1e-8)
     with pytest.raises(ValueError, match="pass X as pandas data"):
         fc.predict(values)
     with pytest.raises(ValueError, match="pass X as pandas data"):

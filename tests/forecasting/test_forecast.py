@@ -61,15 +61,15 @@ def test_forecast_is_indexed_by_the_future_labels(index):
         step = index[-1] - index[-2]
         expected = [index[-1] + step * k for k in range(1, 5)]
     assert list(forecast.index) == expected
-    assert forecast.name == "y"
-    assert_allclose(forecast.to_numpy(), [30.0, 31.0, 32.0, 33.0], atol=1e-6)
+    assert list(forecast.columns) == ["y"]
+    assert_allclose(forecast["y"].to_numpy(), [30.0, 31.0, 32.0, 33.0], atol=1e-6)
 
 
 def test_numpy_series_forecast_has_a_range_index():
     fc = SeriesForecaster(linear_model(), window_length=3, horizon=2, padding="edge")
     forecast = fc.fit(np.arange(20.0)).forecast()
     assert list(forecast.index) == [0, 1]
-    assert_allclose(forecast.to_numpy(), [20.0, 21.0], atol=1e-6)
+    assert_allclose(forecast["forecast"].to_numpy(), [20.0, 21.0], atol=1e-6)
 
 
 @pytest.mark.parametrize("horizon", [1, 3])
@@ -95,7 +95,7 @@ def test_recursive_and_direct_agree_on_a_noise_free_linear_series(linear_series)
             strategy=strategy,
         )
         .fit(linear_series)
-        .forecast()
+        .forecast()["level"]
         for strategy in ("direct", "recursive")
     }
     expected = 10.0 + 3.0 * np.arange(40, 46)
@@ -139,7 +139,7 @@ def test_recursive_with_covariates_needs_their_future_values():
     with pytest.raises(ValueError, match="future_covariates"):
         fc.forecast()
     forecast = fc.forecast(future_covariates=np.zeros((3, 1)))
-    assert forecast.shape == (3,) and np.isfinite(forecast).all()
+    assert forecast.shape == (3, 1) and np.isfinite(forecast.to_numpy()).all()
 
 
 def test_split_conformal_intervals_cover_about_the_requested_share():
@@ -366,10 +366,13 @@ def test_future_covariates_of_the_wrong_shape_get_a_clear_message(future, match)
         linear_model(), window_length=3, horizon=2, strategy="recursive",
         target="sales", padding="edge",
     ).fit(frame)  # fmt: skip
+    by_position = fc.forecast(future_covariates=[0.1, 0.2])
+    if isinstance(future, pd.DataFrame):  # by time, as the forecast is indexed
+        future = future.set_axis(by_position.index)
     with pytest.raises((ValueError, TypeError), match=match):
         fc.forecast(future_covariates=future)
-    by_name = fc.forecast(future_covariates=pd.DataFrame({"price": [0.1, 0.2]}))
-    assert_allclose(by_name, fc.forecast(future_covariates=[0.1, 0.2]))
+    by_name = pd.DataFrame({"price": [0.1, 0.2]}, index=by_position.index)
+    assert_allclose(fc.forecast(future_covariates=by_name), by_position)
 
 
 def _quantile_forecaster(**kwargs):
@@ -382,7 +385,7 @@ def test_forecast_quantiles_one_column_per_level(linear_series):
     table = fc.forecast(quantiles=True)
     assert list(table.columns) == [0.1, 0.5, 0.9]
     assert table.index.equals(fc.forecast().index)
-    np.testing.assert_allclose(table[0.5], fc.forecast(), rtol=1e-12)
+    np.testing.assert_allclose(table[0.5], fc.forecast().iloc[:, 0], rtol=1e-12)
     assert (table.diff(axis=1).iloc[:, 1:] >= 0).all().all()
     assert list(fc.forecast(quantiles=[0.9, 0.1]).columns) == [0.9, 0.1]
 

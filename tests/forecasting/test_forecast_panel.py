@@ -40,6 +40,11 @@ class FullWindowsLinear(RegressorMixin, BaseEstimator):
         flat = np.nan_to_num(np.asarray(X)).reshape(len(X), -1)
         return self.model_.predict(flat)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True  # reads the windows as they are
+        return tags
+
 
 A_SLOPE, B_SLOPE = 2.0, -0.5
 
@@ -80,10 +85,10 @@ def test_each_series_is_extrapolated_on_its_own_future_times(kind, strategy):
     assert forecast.index.names == ["store", "date"]
     assert list(forecast.index.get_level_values(0)) == ["a"] * 3 + ["b"] * 3
     assert list(forecast.index.get_level_values(1)) == expected_times
-    assert forecast.name == "sales"
+    assert list(forecast.columns) == ["sales"]
     a_next = 1.0 + A_SLOPE * np.arange(24, 27)
     b_next = 5.0 + B_SLOPE * np.arange(18, 21)
-    assert_allclose(forecast.to_numpy(), np.r_[a_next, b_next], atol=1e-8)
+    assert_allclose(forecast["sales"].to_numpy(), np.r_[a_next, b_next], atol=1e-8)
 
 
 def test_windows_never_cross_series_and_targets_are_per_series():
@@ -102,7 +107,7 @@ def test_windows_never_cross_series_and_targets_are_per_series():
 def test_caller_row_order_does_not_matter():
     ordered, shuffled = linear_panel(shuffle=False), linear_panel()
     fc = linear_forecaster(horizon=2)
-    pd.testing.assert_series_equal(
+    pd.testing.assert_frame_equal(
         clone(fc).fit(ordered).forecast(), clone(fc).fit(shuffled).forecast()
     )
     fitted = clone(fc).fit(ordered)
@@ -116,7 +121,7 @@ def test_fit_on_frame_supervised_trains_the_same_origins():
     from_panel = linear_forecaster(horizon=3).fit(panel)
     from_xy = linear_forecaster(horizon=3).fit(X, y)
     assert_allclose(from_xy.estimator_.model_.coef_, from_panel.estimator_.model_.coef_)
-    pd.testing.assert_series_equal(from_xy.forecast(panel), from_panel.forecast())
+    pd.testing.assert_frame_equal(from_xy.forecast(panel), from_panel.forecast())
     assert from_xy.score(X, y) == pytest.approx(r2_score(y, from_xy.predict(X)))
 
 
@@ -129,7 +134,7 @@ def test_cold_start_forecasts_an_unseen_series_from_its_own_history():
     assert forecast.index.names == ["shop", "day"]
     assert list(forecast.index) == [("new", pd.Timestamp("2025-03-05")),
                                     ("new", pd.Timestamp("2025-03-06"))]  # fmt: skip
-    assert_allclose(forecast.to_numpy(), [112.0, 115.0], atol=1e-8)
+    assert_allclose(forecast["sales"].to_numpy(), [112.0, 115.0], atol=1e-8)
     # The same history as one plain series gives the same numbers.
     single = fc.forecast(unseen.droplevel(0))
     assert_allclose(single.to_numpy(), forecast.to_numpy())
@@ -185,7 +190,7 @@ def test_recursive_forecast_reads_each_series_future_covariates():
         last = panel.loc[name].iloc[-1]
         first = last["sales"] + last["price"]
         expected = [first, first + prices[0], first + prices[0] + prices[1]]
-        assert_allclose(forecast.loc[name].to_numpy(), expected, atol=1e-8)
+        assert_allclose(forecast.loc[name, "sales"].to_numpy(), expected, atol=1e-8)
 
 
 def test_recursive_paths_never_read_another_series_covariates():
@@ -220,7 +225,7 @@ def test_direct_strategy_needs_no_future_covariates():
     fc = SeriesForecaster(FullWindowsLinear(), window_length=2, horizon=2,
                           target="sales").fit(panel)  # fmt: skip
     forecast = fc.forecast()
-    assert forecast.shape == (4,) and np.isfinite(forecast).all()
+    assert forecast.shape == (4, 1) and np.isfinite(forecast.to_numpy()).all()
 
 
 def test_intervals_pool_the_calibration_residuals_of_all_series():
@@ -236,7 +241,7 @@ def test_intervals_pool_the_calibration_residuals_of_all_series():
     width = (table["upper"] - table["lower"]).to_numpy().reshape(2, 2)
     assert_allclose(width[0], width[1])  # one pooled half width per step
     point = fc.forecast()
-    assert_allclose(table["sales"].to_numpy(), point.to_numpy())
+    assert_allclose(table["sales"].to_numpy(), point["sales"].to_numpy())
 
 
 def test_quantile_forecasts_of_every_series():
@@ -288,13 +293,13 @@ def test_grid_search_with_panel_time_series_split():
     ]
     assert search.cv_results_["mean_test_score"][0] == pytest.approx(np.mean(by_hand))
     assert search.best_score_ > 0.9
-    assert search.best_estimator_.forecast().shape == (4,)
+    assert search.best_estimator_.forecast().shape == (4, 1)
 
 
 def test_single_series_and_panel_models_read_each_other():
     panel = linear_panel(shuffle=False)
     single = linear_forecaster(horizon=2).fit(panel.loc["a"])
-    assert single.forecast(panel).shape == (4,)
+    assert single.forecast(panel).shape == (4, 1)
     global_fc = linear_forecaster(horizon=2).fit(panel)
     assert global_fc.predict(panel.loc["a"]).shape == (24, 2)
     assert "last_window_" not in vars(global_fc)

@@ -23,8 +23,8 @@ from _model_files import (
     _round_trip,
     _sha256,
 )
+from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.exceptions import NotFittedError
-from sklearn.linear_model import Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -449,12 +449,14 @@ def test_pickle_and_joblib_round_trips_are_identical(tmp_path, seq3):
 @pytest.mark.parametrize(
     "estimator",
     [
-        Ridge(),
+        HistGradientBoostingRegressor(),
         "not an estimator",
-        Pipeline([("ridge", Ridge()), ("scale", StandardScaler())]),
-        sklstm.SeriesForecaster(Ridge()),
+        Pipeline(
+            [("hgb", HistGradientBoostingRegressor()), ("scale", StandardScaler())]
+        ),
+        sklstm.SeriesForecaster(HistGradientBoostingRegressor()),
     ],
-    ids=["ridge", "str", "pipeline-with-ridge", "series-forecaster-of-ridge"],
+    ids=["boosting", "str", "pipeline-with-boosting", "series-forecaster-of-boosting"],
 )
 def test_unsupported_estimators_are_refused(estimator, tmp_path):
     with pytest.raises(TypeError, match="LSTMRegressor.*SlidingWindowTransformer"):

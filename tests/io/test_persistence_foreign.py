@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from _model_files import TINY, _manifest, _rewrite, _round_trip
+from sklearn.base import is_regressor
 from sklearn.compose import TransformedTargetRegressor
+from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import (
     FunctionTransformer,
@@ -194,6 +196,8 @@ def test_foreign_table_covers_every_fitted_attribute(cls, seq3):
         est = cls(StandardScaler(), func=np.log, inverse_func=np.exp)
         est.regressor = make_pipeline(FunctionTransformer(), LSTMRegressor(**TINY))
         est.fit(X.to_numpy()[:, :, None], seq3[1] ** 2 + 1)
+    elif is_regressor(cls()):
+        est = cls().fit(X, seq3[1])
     else:
         est = cls().fit(X)
     fitted = {k for k in vars(est) if k.endswith("_") and not k.startswith("__")}
@@ -260,3 +264,40 @@ def test_a_nested_estimator_must_be_able_to_do_its_part(tmp_path, seq3):
     _rewrite(path, manifest=swap)
     with pytest.raises(ValueError, match="transformer_.*no inverse_transform"):
         load_model(path)
+
+
+@pytest.mark.parametrize("cls", [Ridge, LinearRegression])
+@pytest.mark.parametrize("outputs", [1, 3])
+def test_linear_regressors_round_trip(cls, outputs, tmp_path):
+    rng = np.random.default_rng(2)
+    X = pd.DataFrame(rng.normal(size=(20, 3)), columns=["a", "b", "c"])
+    y = rng.normal(size=(20, outputs)) if outputs > 1 else rng.normal(size=20)
+    original = cls().fit(X, y)
+    loaded = _round_trip(original, tmp_path)
+    assert type(loaded) is cls and loaded.get_params() == original.get_params()
+    assert np.array_equal(loaded.predict(X), original.predict(X))
+    assert list(loaded.feature_names_in_) == ["a", "b", "c"]
+
+
+def test_linear_coefficients_of_the_wrong_shape_are_refused(tmp_path):
+    path = tmp_path / "ridge.sklstm"
+    save_model(Ridge().fit(np.ones((4, 2)) + np.eye(4, 2), np.arange(4.0)), path)
+    _rewrite(
+        path, manifest=lambda m: m["estimator"]["attributes"].update(n_features_in_=3)
+    )
+    with pytest.raises(ValueError, match="coef_ does not hold one float per feature"):
+        load_model(path)
+
+
+def test_a_forecaster_of_flattened_windows_round_trips(tmp_path, airline):
+    forecaster = SeriesForecaster(
+        LinearRegression(), window_length=12, horizon=3, conformal_fraction=0.3
+    ).fit(airline)
+    loaded = _round_trip(forecaster, tmp_path)
+    assert [type(s).__name__ for s in loaded.estimator_] == [
+        "FlattenWindows",
+        "LinearRegression",
+    ]
+    pd.testing.assert_frame_equal(
+        loaded.forecast(coverage=0.8), forecaster.forecast(coverage=0.8)
+    )

@@ -109,7 +109,7 @@ def test_member_without_checksum(saved_regressor):
 
 
 @pytest.mark.parametrize(
-    "class_name", ["Ridge", "os.system", "sklearn.linear_model.Ridge", None]
+    "class_name", ["Lasso", "os.system", "sklearn.linear_model.Ridge", None]
 )
 def test_unknown_class_is_never_instantiated(class_name, saved_regressor):
     _, path = saved_regressor

@@ -138,7 +138,9 @@ def test_plot_forecast_of_an_array_places_steps_after_the_end(ax):
     lines = _lines(ax)
     np.testing.assert_array_equal(lines["observed"].get_xdata(), np.arange(30))
     np.testing.assert_array_equal(lines["forecast"].get_xdata(), [30, 31])
-    np.testing.assert_array_equal(lines["forecast"].get_ydata(), fc.forecast(values))
+    np.testing.assert_array_equal(
+        lines["forecast"].get_ydata(), fc.forecast(values).iloc[:, 0]
+    )
     assert not ax.collections  # no band without coverage
 
 
