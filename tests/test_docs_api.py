@@ -1,6 +1,7 @@
 """The API reference (docs/api/index.rst) lists every public name.
 
-A name added to ``sklstm.__all__`` or ``sklstm.datasets.__all__`` without an
+A name added to ``sklstm.__all__``, ``sklstm.datasets.__all__`` or
+``sklstm.metrics.__all__`` without an
 entry in the reference fails here, before the site is built.
 """
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import sklstm
 import sklstm.datasets
+import sklstm.metrics
 
 API = Path(__file__).resolve().parents[1] / "docs" / "api" / "index.rst"
 TEXT = API.read_text(encoding="utf-8")
@@ -40,6 +42,7 @@ def test_every_public_name_is_in_the_api_reference():
     top = set(sklstm.__all__) - {"__version__"}
     assert sorted(entries["sklstm"]) == sorted(top)
     assert sorted(entries["sklstm.datasets"]) == sorted(sklstm.datasets.__all__)
+    assert sorted(entries["sklstm.metrics"]) == sorted(sklstm.metrics.__all__)
     assert "sklstm.__version__" in TEXT
 
 
