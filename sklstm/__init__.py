@@ -14,7 +14,7 @@ available here.
 
 from ._version import __version__
 from .estimators import LSTMClassifier, LSTMRegressor
-from .exceptions import DivergenceError, ExtrapolationWarning
+from .exceptions import DivergenceError, ExtrapolationWarning, UnderfitWarning
 from .forecasting import SeriesForecaster
 from .io import export_onnx, load_model, save_model
 from .model_selection import PanelTimeSeriesSplit
@@ -38,6 +38,7 @@ __all__ = [
     "PanelTimeSeriesSplit",
     "SeriesForecaster",
     "SlidingWindowTransformer",
+    "UnderfitWarning",
     "export_onnx",
     "frame_supervised",
     "frame_windows",
