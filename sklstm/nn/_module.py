@@ -574,9 +574,7 @@ class SequenceRegressorModule(nn.Module):
         return z
 
 
-def pool_steps(
-    out: torch.Tensor, valid: torch.Tensor | None, how: str
-) -> torch.Tensor:
+def pool_steps(out: torch.Tensor, valid: torch.Tensor | None, how: str) -> torch.Tensor:
     """Mean or maximum of ``out`` ``(batch, steps, width)`` over its valid steps.
 
     ``valid``: boolean ``(batch, steps)``, or None when every step counts.

@@ -33,8 +33,8 @@ from ._torch_threads import (
 )
 from ._training import (
     BatchIterator,
-    RestoreOnInterrupt,
     ConvergenceStopping,
+    RestoreOnInterrupt,
     SequenceNet,
     SmoothedLoss,
     StopOnDivergence,

@@ -63,7 +63,9 @@ def test_binary_outputs_follow_sklearn(fitted_binary, binary):
 
 def test_multiclass_3d_input(three_classes):
     X, y = three_classes
-    model = LSTMClassifier(**tiny(hidden_size=8, max_epochs=30)).fit(X, y)
+    # The class is in the last step alone: the last state reads it directly.
+    last = dict(pooling="last", conv_channels=0)
+    model = LSTMClassifier(**tiny(hidden_size=8, max_epochs=30, **last)).fit(X, y)
     assert model.classes_.tolist() == [0, 1, 2]
     assert (model.n_classes_, model.n_outputs_, model.n_features_in_) == (3, 3, 2)
     proba = model.predict_proba(X)
@@ -371,11 +373,21 @@ def test_one_lucky_epoch_no_longer_ends_a_fit():
 
     # One low epoch, then a loss that keeps falling slowly above it.
     losses = [1.0, 0.8, 0.6, 0.1] + list(np.linspace(0.5, 0.2, 30))
-    raw = EarlyStopping(monitor="train_loss", patience=10, threshold=1e-4,
-                        threshold_mode="abs", sink=lambda *a, **k: None)
+    raw = EarlyStopping(
+        monitor="train_loss",
+        patience=10,
+        threshold=1e-4,
+        threshold_mode="abs",
+        sink=lambda *a, **k: None,
+    )
     assert _epochs_until_stop(losses, [raw]) == 14
-    smoothed = EarlyStopping(monitor=SmoothedLoss.key, patience=10, threshold=1e-4,
-                             threshold_mode="abs", sink=lambda *a, **k: None)
+    smoothed = EarlyStopping(
+        monitor=SmoothedLoss.key,
+        patience=10,
+        threshold=1e-4,
+        threshold_mode="abs",
+        sink=lambda *a, **k: None,
+    )
     assert _epochs_until_stop(losses, [SmoothedLoss(10), smoothed]) is None
 
 
@@ -383,9 +395,14 @@ def test_the_starting_plateau_does_not_count_towards_patience():
     from sklstm.nn._training import ConvergenceStopping
 
     losses = [0.693] * 40 + list(np.linspace(0.6, 0.01, 20))
-    stopper = ConvergenceStopping(monitor="train_loss", patience=10, threshold=1e-4,
-                                  threshold_mode="abs", min_progress=0.1,
-                                  sink=lambda *a, **k: None)
+    stopper = ConvergenceStopping(
+        monitor="train_loss",
+        patience=10,
+        threshold=1e-4,
+        threshold_mode="abs",
+        min_progress=0.1,
+        sink=lambda *a, **k: None,
+    )
     assert _epochs_until_stop(losses, [stopper]) is None
     assert _epochs_until_stop(losses + [0.01] * 15, [stopper]) == 70
 
