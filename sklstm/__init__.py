@@ -16,7 +16,7 @@ available here; the metrics are reached as ``sklstm.metrics``.
 from . import metrics as metrics  # the subpackage, reached as sklstm.metrics
 from ._version import __version__
 from .estimators import LSTMClassifier, LSTMRegressor
-from .exceptions import DivergenceError, ExtrapolationWarning
+from .exceptions import DivergenceError, ExtrapolationWarning, UnderfitWarning
 from .forecasting import SeriesForecaster
 from .io import export_onnx, load_model, save_model
 from .model_selection import PanelTimeSeriesSplit
@@ -42,6 +42,7 @@ __all__ = [
     "PanelTimeSeriesSplit",
     "SeriesForecaster",
     "SlidingWindowTransformer",
+    "UnderfitWarning",
     "export_onnx",
     "frame_supervised",
     "frame_windows",

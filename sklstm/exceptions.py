@@ -1,5 +1,7 @@
 """Warnings and errors raised by sklstm."""
 
+from sklearn.exceptions import ConvergenceWarning
+
 
 class ExtrapolationWarning(UserWarning):
     """Inputs or predictions fall far outside what the model saw in training.
@@ -11,6 +13,21 @@ class ExtrapolationWarning(UserWarning):
     on. In ``"level"`` mode, consider ``target_mode="delta"`` (relative
     windows, the change from the last observed value); in either mode,
     retraining on data that covers the new range.
+    """
+
+
+class UnderfitWarning(ConvergenceWarning):
+    """A fitted classifier does not fit its own training set.
+
+    Raised by :class:`LSTMClassifier`'s ``fit`` when its accuracy on the
+    training sequences ends below 0.9, or near the share of the most
+    frequent class (chance), whichever way the fit ended (``max_epochs`` or
+    the stopping rule). The message says how the fit ended and what to
+    change: more epochs or patience (``max_epochs``, ``n_iter_no_change``),
+    another ``lr``, ``normalize="sequence"`` when the classes differ in
+    shape rather than level, a larger ``conv_stride`` for long sequences. A
+    subclass of sklearn's ``ConvergenceWarning``, so filters on that catch
+    it too.
     """
 
 

@@ -198,6 +198,10 @@ class BaseSequenceModel(BaseEstimator):
         """``(x_mean_, x_scale_)`` of a fresh fit, from the scan of ``X3``."""
         return input_scaling(stats.mean, stats.std, scale=self.scale)
 
+    def _transform_inputs(self, X3):
+        """Validated sequences as the network's input scaling sees them (as is)."""
+        return X3
+
     def _input_reference(self):
         """The feature fed as relative windows (see SequenceDataset), or None."""
         return None
@@ -229,6 +233,7 @@ class BaseSequenceModel(BaseEstimator):
             self._check_warm_start_params()
         n_input_dims = input_ndim(X)
         X3, y = check_sequences(self, X, reset=not continuing, y=y)
+        X3 = self._transform_inputs(X3)
         self._check_parameter_combinations(X3.shape[2])
         if not continuing and n_input_dims == 3:
             _warn_if_axes_look_swapped(X3.shape)
@@ -334,6 +339,7 @@ class BaseSequenceModel(BaseEstimator):
             dropout=params["dropout"],
             activation=params["activation"],
             head_size=params["head_size"],
+            **self._spec_extras(),
             n_ensemble=int(self._ensemble_size()),
             n_quantiles=n_quantiles,
             anchor=anchor,
@@ -393,6 +399,10 @@ class BaseSequenceModel(BaseEstimator):
     def _quantile_levels(self):
         """The quantile levels the network predicts per output, or None (one value)."""
         return None
+
+    def _spec_extras(self):
+        """NetSpec fields that only some estimators set (none: their defaults)."""
+        return {}
 
     def _ensemble_size(self):
         """Networks trained side by side (1: one network)."""

@@ -504,6 +504,9 @@ def _v1_net_as_attribute(component, attributes, where):
 
 
 def _construct(cls, params, where):
+    # A hyperparameter added after a file was saved takes the value that
+    # reproduces the saved model, not the new default.
+    params = {**getattr(cls, "_params_before_added", {}), **params}
     try:
         est = cls(**params)
     except TypeError as exc:

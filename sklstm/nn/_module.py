@@ -21,7 +21,13 @@ from torch.nn.modules.module import (
     _global_forward_hooks,
     _global_forward_pre_hooks,
 )
-from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence
+from torch.nn.utils.rnn import (
+    PackedSequence,
+    pack_padded_sequence,
+    pad_packed_sequence,
+)
+
+POOLINGS = ("last", "mean", "max")
 
 
 def seeded_dropout(x, p, generator):
@@ -81,7 +87,10 @@ class _ReluLSTM(nn.Module):
             outputs[t] = h
         return torch.stack(outputs, dim=1), h
 
-    def forward(self, x, observed):
+    def forward(self, x, observed, sequence=False):
+        """Final states ``(batch, directions * hidden)``, or with ``sequence``
+        the last layer's output at every step ``(batch, steps, directions *
+        hidden)`` (zero at leading missing steps)."""
         finals = []
         for layer in range(self.num_layers):
             outs, finals = [], []
@@ -93,7 +102,7 @@ class _ReluLSTM(nn.Module):
             x = torch.cat(outs, dim=2)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = seeded_dropout(x, self.dropout, self.generator)
-        return torch.cat(finals, dim=1)
+        return x if sequence else torch.cat(finals, dim=1)
 
 
 class SequenceRegressorModule(nn.Module):
@@ -143,6 +152,19 @@ class SequenceRegressorModule(nn.Module):
     anchor : int, default=0
         Position of the quantile that the network predicts directly (see
         :func:`monotone_quantiles`); the others are offsets from it.
+    pooling : {"last", "mean", "max"}, default="last"
+        The summary of a sequence the head reads: the last layer's final
+        hidden state, or the mean or maximum of its outputs over every
+        observed step.
+    conv_channels : int, default=0
+        Channels of a strided 1-D convolution with ReLU before the recurrence
+        (a front end that shortens long sequences); 0 means none.
+    conv_kernel : int, default=1
+        Its kernel width (steps).
+    conv_stride : int, default=1
+        Its stride: the recurrence reads about ``timesteps / conv_stride``
+        steps. The windows are aligned on the last step, so a sequence's
+        convolved steps do not depend on the NaN padding before it.
 
     Attributes
     ----------
@@ -172,8 +194,17 @@ class SequenceRegressorModule(nn.Module):
         linear_init: tuple | None = None,
         n_quantiles: int = 1,
         anchor: int = 0,
+        pooling: str = "last",
+        conv_channels: int = 0,
+        conv_kernel: int = 1,
+        conv_stride: int = 1,
     ):
         super().__init__()
+        if pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {POOLINGS}, not {pooling!r}.")
+        self.pooling = pooling
+        self.conv_kernel, self.conv_stride = conv_kernel, conv_stride
+        recurrent_input = conv_channels or input_size
         self.n_quantiles, self.anchor = n_quantiles, anchor
         output_size = output_size * n_quantiles
         # With a seed, the layers are built without storage ("meta": no draw
@@ -183,7 +214,7 @@ class SequenceRegressorModule(nn.Module):
         if self.fused:
             rnn_class = nn.LSTM if cell == "lstm" else nn.GRU
             self.rnn = rnn_class(
-                input_size,
+                recurrent_input,
                 hidden_size,
                 num_layers=num_layers,
                 batch_first=True,
@@ -193,7 +224,7 @@ class SequenceRegressorModule(nn.Module):
             )
         elif cell == "lstm":
             self.rnn = _ReluLSTM(
-                input_size, hidden_size, num_layers, bidirectional, dropout, device
+                recurrent_input, hidden_size, num_layers, bidirectional, dropout, device
             )
         else:
             raise ValueError("activation='relu' is only available with cell='lstm'.")
@@ -223,6 +254,14 @@ class SequenceRegressorModule(nn.Module):
             if linear_inputs
             else None
         )
+        # Registered last, for the same reason.
+        self.conv = (
+            nn.Conv1d(
+                input_size, conv_channels, conv_kernel, conv_stride, device=device
+            )
+            if conv_channels
+            else None
+        )
         if init_seed is not None:
             self.to_empty(device="cpu")
             self._draw_initial_weights(torch.Generator().manual_seed(int(init_seed)))
@@ -245,8 +284,9 @@ class SequenceRegressorModule(nn.Module):
                 bound = 1.0 / math.sqrt(module.hidden_size)
                 for param in module.parameters(recurse=False):
                     param.uniform_(-bound, bound, generator=generator)
-            elif isinstance(module, nn.Linear):
-                bound = 1.0 / math.sqrt(module.in_features)
+            elif isinstance(module, nn.Linear | nn.Conv1d):
+                # Conv1d's default is Linear's with fan_in = channels x kernel.
+                bound = 1.0 / math.sqrt(module.weight[0].numel())
                 module.weight.uniform_(-bound, bound, generator=generator)
                 module.bias.uniform_(-bound, bound, generator=generator)
 
@@ -329,7 +369,9 @@ class SequenceRegressorModule(nn.Module):
         if packed:
             # Final states come in the packing's sorted order.
             h_n = h_n.index_select(1, inputs.unsorted_indices)
-            data = None
+            data = PackedSequence(
+                data, inputs.batch_sizes, inputs.sorted_indices, inputs.unsorted_indices
+            )
         return data, h_n
 
     def _last_layer_state(self, h_n):
@@ -341,7 +383,11 @@ class SequenceRegressorModule(nn.Module):
     def encode(
         self, x: torch.Tensor, has_missing_steps: bool | None = None
     ) -> torch.Tensor:
-        """Final hidden state of the last layer, ``(batch, directions * hidden)``.
+        """The summary of each sequence, ``(batch, directions * hidden)``.
+
+        The final hidden state of the last layer, or the mean or maximum of
+        its outputs over the observed steps (``pooling``), after the
+        convolutional front end if there is one.
 
         ``has_missing_steps=False`` promises that no sequence starts with NaN
         steps (the caller has scanned the data) and skips the NaN test, a
@@ -350,6 +396,11 @@ class SequenceRegressorModule(nn.Module):
         """
         if has_missing_steps is None:
             has_missing_steps = self.missing_steps_hint
+        if self.conv is not None:
+            x = self.downsample(x, has_missing_steps)
+        if self.pooling != "last":
+            out, valid = self._outputs(x, has_missing_steps)
+            return pool_steps(out, valid, self.pooling)
         if not self.fused:
             missing = torch.isnan(x[:, :, 0])
             self.rnn.generator = self.generator
@@ -383,6 +434,67 @@ class SequenceRegressorModule(nn.Module):
             _, h_n = self._recur(packed)
         return self._last_layer_state(h_n)
 
+    def downsample(
+        self, x: torch.Tensor, has_missing_steps: bool | None = None
+    ) -> torch.Tensor:
+        """The convolutional front end: ``(batch, steps', conv_channels)``.
+
+        One window ends on the last step and every ``conv_stride`` steps
+        before it, down to the first step (padded with zeros on the left
+        where a window reaches before it): a sequence's convolved steps are
+        then the same alone or behind NaN padding. A convolved step whose
+        window ends before a sequence's first observed step is NaN
+        (missing), for the recurrence to skip; missing inputs enter the
+        windows as 0.
+        """
+        steps = x.shape[1]
+        k, s = self.conv_kernel, self.conv_stride
+        first_end = (steps - 1) % s
+        left = k - 1 - first_end
+        z = torch.nan_to_num(x).transpose(1, 2)
+        z = nn.functional.pad(z, (left, 0)) if left >= 0 else z[:, :, -left:]
+        z = torch.relu(self.conv(z)).transpose(1, 2)
+        if has_missing_steps is not False:
+            observed = ~torch.isnan(x[:, :, 0])
+            ends = torch.arange(z.shape[1], device=x.device) * s + first_end
+            z = torch.where(observed[:, ends, None], z, torch.nan)
+        return z
+
+    def _outputs(self, x, has_missing_steps):
+        """The last layer's output at every step, and which steps are observed.
+
+        ``(batch, steps, directions * hidden)`` and a boolean ``(batch,
+        steps)`` mask, or None when every step is observed.
+        """
+        if not self.fused:
+            observed = ~torch.isnan(x[:, :, 0])
+            self.rnn.generator = self.generator
+            return self.rnn(torch.nan_to_num(x), observed, sequence=True), observed
+        if has_missing_steps is not False:
+            missing = torch.isnan(x[:, :, 0])
+            has_missing_steps = bool(missing.any())
+        if not has_missing_steps:
+            return self._recur(x)[0], None
+        # Left-aligned on the first observed step, as in encode: the first
+        # ``length`` outputs of each row are its observed steps'.
+        n_missing = missing.sum(dim=1)
+        lengths = x.shape[1] - n_missing
+        steps = torch.arange(x.shape[1], device=x.device)
+        source = (steps[None, :] + n_missing[:, None]).clamp(max=x.shape[1] - 1)
+        aligned = torch.gather(
+            torch.nan_to_num(x), 1, source[:, :, None].expand(-1, -1, x.shape[2])
+        )
+        valid = steps[None, :] < lengths[:, None]
+        if self.num_directions == 1:
+            return self._recur(aligned)[0], valid
+        packed = pack_padded_sequence(
+            aligned, lengths.cpu(), batch_first=True, enforce_sorted=False
+        )
+        out, _ = pad_packed_sequence(
+            self._recur(packed)[0], batch_first=True, total_length=x.shape[1]
+        )
+        return out, valid
+
     def forward(
         self, x: torch.Tensor, has_missing_steps: bool | None = None
     ) -> torch.Tensor:
@@ -410,9 +522,16 @@ class SequenceRegressorModule(nn.Module):
     def direct_inference_ok(self, device: str) -> bool:
         """Whether :meth:`_infer` may stand in for :meth:`forward` in eval
         mode on sequences without missing steps on ``device``: a fused cell,
-        on the CPU (CUDA wants nn.LSTM's flat weights), and no forward hook
-        that the direct calls would miss."""
-        return self.fused and device == "cpu" and not self._hooked()
+        on the CPU (CUDA wants nn.LSTM's flat weights), the last state as
+        the summary without a front end, and no forward hook that the direct
+        calls would miss."""
+        return (
+            self.fused
+            and self.pooling == "last"
+            and self.conv is None
+            and device == "cpu"
+            and not self._hooked()
+        )
 
     def _hooked(self) -> bool:
         """Whether a forward hook is registered on the module, a part of it,
@@ -491,6 +610,28 @@ def _with_zero_feature(data, weights):
         w = weights[i]
         weights[i] = torch.cat([w, w.new_zeros(w.shape[0], 1)], dim=1)
     return data, weights
+
+
+def pool_steps(out: torch.Tensor, valid: torch.Tensor | None, how: str) -> torch.Tensor:
+    """Mean or maximum of ``out`` ``(batch, steps, width)`` over its valid steps.
+
+    ``valid``: boolean ``(batch, steps)``, or None when every step counts.
+
+    Examples
+    --------
+    >>> out = torch.tensor([[[1.0], [3.0], [8.0]]])
+    >>> valid = torch.tensor([[False, True, True]])
+    >>> float(pool_steps(out, valid, "mean")), float(pool_steps(out, None, "max"))
+    (5.5, 8.0)
+    """
+    if how == "mean":
+        if valid is None:
+            return out.mean(dim=1)
+        weights = valid[:, :, None].to(out.dtype)
+        return (out * weights).sum(dim=1) / weights.sum(dim=1).clamp_min(1.0)
+    if valid is not None:
+        out = out.masked_fill(~valid[:, :, None], -torch.inf)
+    return out.amax(dim=1)
 
 
 def monotone_quantiles(z: torch.Tensor, n_quantiles: int, anchor: int) -> torch.Tensor:

@@ -33,8 +33,10 @@ from ._torch_threads import (
 )
 from ._training import (
     BatchIterator,
+    ConvergenceStopping,
     RestoreOnInterrupt,
     SequenceNet,
+    SmoothedLoss,
     StopOnDivergence,
     chunk_rows,
 )
@@ -118,6 +120,14 @@ def module_kwargs(spec: NetSpec) -> dict:
         quantiles = dict(
             module__n_quantiles=spec.n_quantiles, module__anchor=spec.anchor
         )
+    front = {}
+    if spec.pooling != "last" or spec.conv_channels:
+        front = dict(
+            module__pooling=spec.pooling,
+            module__conv_channels=spec.conv_channels,
+            module__conv_kernel=spec.conv_kernel,
+            module__conv_stride=spec.conv_stride,
+        )
     kwargs = dict(
         module=SequenceRegressorModule,
         module__input_size=spec.n_features,
@@ -132,6 +142,7 @@ def module_kwargs(spec: NetSpec) -> dict:
         module__linear_inputs=spec.linear_inputs,
         module__linear_init=spec.linear_init,
         **quantiles,
+        **front,
     )
     return {**kwargs, **ensemble}
 
@@ -181,6 +192,8 @@ def callbacks(spec: NetSpec) -> list:
             result.append(("progress_bar", BatchProgress()))
         result.append(("epoch_log", EpochLog(colour=terminal.colour)))
     result.append(("stop_on_divergence", StopOnDivergence()))
+    if not spec.early_stopping and spec.loss_window > 1:
+        result.append(("smoothed_loss", SmoothedLoss(spec.loss_window)))
     result.append(stopping_callback(spec))
     for i, callback in enumerate(spec.callbacks):
         result.append((f"user_{i}", callback))
@@ -194,17 +207,29 @@ def stopping_callback(spec: NetSpec) -> tuple[str, EarlyStopping]:
     watched and the best weights are restored; without it the training loss
     is, and the fit keeps its last weights. Both times the loss (scaled
     units) must fall by more than ``tol`` below the best value so far within
-    ``n_iter_no_change`` consecutive epochs, or training ends.
+    ``n_iter_no_change`` consecutive epochs, or training ends. With
+    ``spec.loss_window`` above 1 the training loss watched is its running
+    mean (:class:`~sklstm.nn._training.SmoothedLoss`); with
+    ``spec.min_progress`` the epochs before it falls that far below the
+    first epoch's do not count
+    (:class:`~sklstm.nn._training.ConvergenceStopping`).
     """
     validating = bool(spec.early_stopping)
-    stopper = EarlyStopping(
-        monitor="valid_loss" if validating else "train_loss",
+    monitor = "valid_loss" if validating else "train_loss"
+    if not validating and spec.loss_window > 1:
+        monitor = SmoothedLoss.key
+    kwargs = dict(
+        monitor=monitor,
         patience=spec.n_iter_no_change,
         threshold=spec.tol,
         threshold_mode="abs",
         load_best=validating,
         sink=print if spec.verbose else _silent,
     )
+    if not validating and spec.min_progress:
+        stopper = ConvergenceStopping(min_progress=spec.min_progress, **kwargs)
+    else:
+        stopper = EarlyStopping(**kwargs)
     return ("early_stopping" if validating else "convergence", stopper)
 
 

@@ -46,6 +46,15 @@ class NetSpec:
         The cell's activation (``"relu"``: the unfused LSTM loop).
     head_size : int or None
         Units of the ReLU layer before the output, or None.
+    pooling : {"last", "mean", "max"}, default="last"
+        The sequence summary the head reads (see
+        :class:`~sklstm.nn._module.SequenceRegressorModule`).
+    conv_channels : int, default=0
+        Channels of the strided convolutional front end, 0 without one.
+    conv_kernel : int, default=1
+        Its kernel width.
+    conv_stride : int, default=1
+        Its stride.
     n_ensemble : int, default=1
         Networks trained side by side (:class:`~sklstm.nn._ensemble.EnsembleModule`
         above 1).
@@ -85,6 +94,14 @@ class NetSpec:
     early_stopping : bool
         Whether a validation split is held out and its loss watched (the
         best weights are kept); otherwise the training loss is watched.
+    loss_window : int, default=1
+        Without early stopping, the training loss is watched as its mean
+        over this many most recent epochs (1: the epoch's own), so that one
+        noisy epoch neither sets the best value nor ends the fit.
+    min_progress : float, default=0.0
+        Without early stopping, epochs whose watched training loss is still
+        above ``1 - min_progress`` times the first epoch's do not count
+        towards ``n_iter_no_change`` (a fit on its starting plateau goes on).
     n_iter_no_change : int
         Epochs without an improvement of more than ``tol`` before training
         ends (half of it, at least 1, is the plateau schedule's patience).
@@ -139,6 +156,10 @@ class NetSpec:
     dropout: float
     activation: str
     head_size: int | None
+    pooling: str = "last"
+    conv_channels: int = 0
+    conv_kernel: int = 1
+    conv_stride: int = 1
     n_ensemble: int = 1
     # The learned outputs
     n_quantiles: int = 1
@@ -159,6 +180,8 @@ class NetSpec:
     batch_size: int
     shuffle: bool
     early_stopping: bool
+    loss_window: int = 1
+    min_progress: float = 0.0
     n_iter_no_change: int
     tol: float
     train_split: Any

@@ -23,7 +23,7 @@ import math
 import numpy as np
 import torch
 from skorch import NeuralNetRegressor
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, EarlyStopping
 from skorch.dataset import unpack_data
 from torch import nn
 
@@ -565,3 +565,47 @@ class SequenceNet(NeuralNetRegressor):
             total = total + loss.detach() * share
             predictions.append(y_pred.detach())
         return {"loss": total, "y_pred": torch.cat(predictions)}
+
+
+class SmoothedLoss(Callback):
+    """Record the mean training loss of the last ``window`` epochs.
+
+    Stored in the history as ``train_loss_smoothed``, for the stopping rule
+    to watch instead of the epoch's own loss: with a small training set and
+    a high learning rate the loss of one epoch is noisy, and one low epoch
+    before a spike would otherwise end the fit ``n_iter_no_change`` epochs
+    later. Over a warm fit the window reaches back into earlier calls.
+    """
+
+    key = "train_loss_smoothed"
+
+    def __init__(self, window):
+        self.window = window
+
+    def on_epoch_end(self, net, **kwargs):
+        recent = net.history[-self.window :, "train_loss"]
+        net.history.record(self.key, float(np.mean(recent)))
+
+
+class ConvergenceStopping(EarlyStopping):
+    """skorch's ``EarlyStopping`` on the training loss, idle on the starting plateau.
+
+    A classifier's loss often stays at its starting value (``ln 2`` for two
+    classes) for tens of epochs before the network finds the signal; a
+    patience counted from the first epoch would end such a fit before it
+    learned anything. Epochs whose monitored loss is still above ``1 -
+    min_progress`` times the first epoch's training loss do not count
+    towards the patience; ``min_progress=0`` is ``EarlyStopping`` itself.
+    Without progress, the fit runs ``max_epochs``.
+    """
+
+    def __init__(self, *args, min_progress=0.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.min_progress = min_progress
+
+    def on_epoch_end(self, net, **kwargs):
+        start = net.history[0, "train_loss"]
+        if net.history[-1, self.monitor] > (1.0 - self.min_progress) * start:
+            self.misses_ = 0
+            return
+        super().on_epoch_end(net, **kwargs)

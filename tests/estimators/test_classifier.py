@@ -63,7 +63,9 @@ def test_binary_outputs_follow_sklearn(fitted_binary, binary):
 
 def test_multiclass_3d_input(three_classes):
     X, y = three_classes
-    model = LSTMClassifier(**tiny(hidden_size=8, max_epochs=30)).fit(X, y)
+    # The class is in the last step alone: the last state reads it directly.
+    last = dict(pooling="last", conv_channels=0)
+    model = LSTMClassifier(**tiny(hidden_size=8, max_epochs=30, **last)).fit(X, y)
     assert model.classes_.tolist() == [0, 1, 2]
     assert (model.n_classes_, model.n_outputs_, model.n_features_in_) == (3, 3, 2)
     proba = model.predict_proba(X)
@@ -266,3 +268,157 @@ def test_save_load_pipeline(tmp_path, binary):
     np.testing.assert_array_equal(
         loaded.predict_proba(series[:-1]), pipe.predict_proba(series[:-1])
     )
+
+
+# ---------------------------------------------------------- long sequences
+
+
+def early_difference(n=60, steps=300, seed=0):
+    """Two classes of noisy 300-step series that differ only in steps 10-30."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    X = rng.normal(scale=0.5, size=(n, steps))
+    X[:, 10:30] += np.where(y, 1.0, -1.0)[:, None]
+    return X, y
+
+
+def test_defaults_learn_a_difference_early_in_long_sequences():
+    X, y = early_difference()
+    X_test, y_test = early_difference(seed=1)
+    model = LSTMClassifier(random_state=0).fit(X, y)
+    assert model.conv_stride_ == 5  # ceil(300 / 64)
+    assert model.score(X, y) >= 0.95
+    assert model.score(X_test, y_test) >= 0.9
+
+
+def test_sequence_normalisation_ignores_each_sequences_offset_and_scale(binary):
+    X, y = binary
+    model = LSTMClassifier(**tiny(normalize="sequence", max_epochs=5)).fit(X, y)
+    rng = np.random.default_rng(3)
+    moved = X * rng.uniform(0.5, 20, size=(len(X), 1)) + rng.normal(size=(len(X), 1))
+    np.testing.assert_allclose(
+        model.predict_proba(moved), model.predict_proba(X), rtol=0, atol=1e-5
+    )
+
+
+def test_sequence_normalisation_keeps_padding_and_features():
+    from sklstm.windows._sequence_norm import normalize_sequences
+
+    rng = np.random.default_rng(0)
+    X = pad_sequences([rng.normal(3, 5, size=(n, 2)) for n in (4, 7, 2)])
+    Z = normalize_sequences(X)
+    np.testing.assert_array_equal(np.isnan(Z), np.isnan(X))
+    np.testing.assert_allclose(np.nanmean(Z, axis=1), 0, atol=1e-12)
+    np.testing.assert_allclose(np.nanstd(Z, axis=1), 1, atol=1e-12)
+    model = LSTMClassifier(**tiny(normalize="sequence")).fit(X, [0, 1, 0])
+    assert model.predict_proba(X).shape == (3, 2)
+
+
+def test_no_front_end_and_last_state_read_the_steps_themselves(binary):
+    X, y = binary
+    model = LSTMClassifier(**tiny(conv_channels=0, pooling="last")).fit(X, y)
+    assert model.conv_stride_ == 1 and model.net_.module_.conv is None
+    fixed = LSTMClassifier(**tiny(conv_stride=3)).fit(X, y)
+    assert fixed.net_.module_.conv.stride == (3,)
+    assert fixed.net_.module_.conv.kernel_size == (6,)
+
+
+def test_a_classifier_saved_before_the_front_end_loads_as_it_was():
+    from pathlib import Path
+
+    data = Path(__file__).parents[1] / "data"
+    model = load_model(data / "v2_classifier.sklstm")
+    assert (model.pooling, model.conv_channels, model.normalize) == ("last", 0, None)
+    X = np.load(data / "v2_classifier_X.npy")
+    expected = np.load(data / "v2_classifier_expected.npy")
+    np.testing.assert_allclose(model.predict_proba(X), expected, rtol=1e-9)
+
+
+# ---------------------------------------------------------- stopping, warning
+
+
+class _Net:
+    """What skorch's stopping callbacks read of a net."""
+
+    verbose = 0
+    module_ = None
+
+    def __init__(self):
+        from skorch.history import History
+
+        self.history = History()
+
+
+def _epochs_until_stop(losses, callbacks):
+    net = _Net()
+    for cb in callbacks:
+        cb.initialize()
+        cb.on_train_begin(net)
+    for epoch, loss in enumerate(losses, 1):
+        net.history.new_epoch()
+        net.history.record("epoch", epoch)
+        net.history.record("train_loss", loss)
+        try:
+            for cb in callbacks:
+                cb.on_epoch_end(net)
+        except KeyboardInterrupt:
+            return epoch
+    return None
+
+
+def test_one_lucky_epoch_no_longer_ends_a_fit():
+    from skorch.callbacks import EarlyStopping
+
+    from sklstm.nn._training import SmoothedLoss
+
+    # One low epoch, then a loss that keeps falling slowly above it.
+    losses = [1.0, 0.8, 0.6, 0.1] + list(np.linspace(0.5, 0.2, 30))
+    raw = EarlyStopping(
+        monitor="train_loss",
+        patience=10,
+        threshold=1e-4,
+        threshold_mode="abs",
+        sink=lambda *a, **k: None,
+    )
+    assert _epochs_until_stop(losses, [raw]) == 14
+    smoothed = EarlyStopping(
+        monitor=SmoothedLoss.key,
+        patience=10,
+        threshold=1e-4,
+        threshold_mode="abs",
+        sink=lambda *a, **k: None,
+    )
+    assert _epochs_until_stop(losses, [SmoothedLoss(10), smoothed]) is None
+
+
+def test_the_starting_plateau_does_not_count_towards_patience():
+    from sklstm.nn._training import ConvergenceStopping
+
+    losses = [0.693] * 40 + list(np.linspace(0.6, 0.01, 20))
+    stopper = ConvergenceStopping(
+        monitor="train_loss",
+        patience=10,
+        threshold=1e-4,
+        threshold_mode="abs",
+        min_progress=0.1,
+        sink=lambda *a, **k: None,
+    )
+    assert _epochs_until_stop(losses, [stopper]) is None
+    assert _epochs_until_stop(losses + [0.01] * 15, [stopper]) == 70
+
+
+def test_underfit_warns_on_an_unlearnable_set_and_not_on_a_learnable_one(binary):
+    from sklearn.exceptions import ConvergenceWarning
+
+    from sklstm import UnderfitWarning
+
+    X, y = binary
+    noise = np.random.default_rng(0).permutation(y)
+    with pytest.warns(UnderfitWarning, match="on its own training sequences"):
+        LSTMClassifier(**tiny(max_epochs=3)).fit(X, noise)
+    assert issubclass(UnderfitWarning, ConvergenceWarning)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnderfitWarning)
+        LSTMClassifier(hidden_size=8, max_epochs=60, random_state=0).fit(X, y)

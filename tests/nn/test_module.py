@@ -20,6 +20,16 @@ CONFIGS = {
     "relu-2layers-bidirectional": dict(
         cell="lstm", activation="relu", num_layers=2, bidirectional=True
     ),
+    # The classifier's summaries and front end: every path again.
+    "gru-mean": dict(cell="gru", pooling="mean"),
+    "lstm-max-bidirectional": dict(cell="lstm", pooling="max", bidirectional=True),
+    "relu-mean": dict(cell="lstm", activation="relu", pooling="mean"),
+    "gru-conv-mean": dict(
+        cell="gru", pooling="mean", conv_channels=4, conv_kernel=3, conv_stride=2
+    ),
+    "gru-2layers-conv-last": dict(
+        cell="gru", num_layers=2, conv_channels=4, conv_kernel=2, conv_stride=2
+    ),
 }
 
 
@@ -240,6 +250,8 @@ def test_layer_by_layer_recurrence_equals_the_stacked_kernel(name):
     if not module.fused:
         return  # the ReLU LSTM always runs layer by layer
     x = random_batch()
+    if module.conv is not None:  # the recurrence reads the front end's output
+        x = torch.randn(BATCH, STEPS, module.conv.out_channels)
     lengths = torch.tensor([6, 3, 5, 2, 6])
     packed = torch.nn.utils.rnn.pack_padded_sequence(
         x, lengths, batch_first=True, enforce_sorted=False
@@ -284,3 +296,44 @@ def test_quantile_outputs_are_non_decreasing_and_the_anchor_is_linear():
     out = module(torch.randn(8, 5, 2) * 5).unflatten(-1, (3, 4))
     assert out.shape == (8, 3, 4)
     assert (out.diff(dim=-1) >= 0).all()
+
+
+def test_conv_front_end_shortens_the_sequence_and_aligns_on_the_last_step():
+    module = make_module(conv_channels=4, conv_kernel=4, conv_stride=3)
+    x = random_batch(steps=20)
+    with torch.no_grad():
+        z = module.downsample(x, has_missing_steps=False)
+        # Windows end on steps 19, 16, ..., 1: the last on the last step.
+        assert z.shape == (BATCH, 7, 4)
+        last = torch.relu(module.conv(x[:, -4:].transpose(1, 2)))[:, :, 0]
+        torch.testing.assert_close(z[:, -1], last)
+        # Shorter than one kernel: one window, zero-padded on the left.
+        assert module.downsample(x[:, :2], has_missing_steps=False).shape[1] == 1
+
+
+@pytest.mark.parametrize("pooling", ["mean", "max"])
+def test_pooling_reads_every_observed_step(pooling):
+    # Unlike the last state, a pooled summary changes when only the first
+    # step changes... and ignores missing leading steps entirely.
+    module = make_module(cell="gru", pooling=pooling)
+    x = random_batch()
+    changed = x.clone()
+    changed[:, 0] += 3.0
+    with torch.no_grad():
+        assert module.encode(x).shape == (BATCH, 5)
+        assert not torch.allclose(module.encode(x), module.encode(changed))
+        padded = torch.cat([torch.full((BATCH, 2, FEATURES), float("nan")), x], 1)
+        torch.testing.assert_close(module.encode(padded), module.encode(x))
+
+
+def test_pooling_and_front_end_keep_the_direct_path_off():
+    assert make_module().direct_inference_ok("cpu")
+    assert not make_module(pooling="mean").direct_inference_ok("cpu")
+    assert not make_module(conv_channels=2, conv_kernel=2).direct_inference_ok("cpu")
+
+
+def test_seeded_front_end_is_drawn_from_the_seed():
+    a = SequenceRegressorModule(3, 2, conv_channels=4, conv_kernel=3, init_seed=0)
+    b = SequenceRegressorModule(3, 2, conv_channels=4, conv_kernel=3, init_seed=0)
+    torch.testing.assert_close(a.conv.weight, b.conv.weight)
+    assert a.conv.weight.abs().max() <= 1 / 3  # 1/sqrt(channels x kernel)
