@@ -112,7 +112,9 @@ class LSTMClassifier(ClassifierMixin, BaseSequenceModel):
         sequence's own offset and amplitude. None keeps the values.
         ``"auto"`` is ``"sequence"`` for one feature per step and None for
         several (whose levels relative to each other often carry the
-        class).
+        class). Sequences whose classes differ by their level or amplitude
+        alone (not by their shape) need ``normalize=None``: normalising each
+        sequence removes exactly that.
     scale : bool, default=True
         Standardise inputs per feature with statistics of the training data.
     min_observed_steps : int, default=1
