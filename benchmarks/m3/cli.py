@@ -12,7 +12,6 @@ The tables are printed and written to benchmarks/results/m3.md.
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import shlex
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..accuracy.cli import parse_override
 from .data import FREQUENCIES, SIZES
 from .sf_worker import MODELS
 
@@ -28,18 +28,6 @@ RESULTS = Path(__file__).resolve().parents[1] / "results"
 QUICK_FRACTION = 0.05
 LOCAL_FRACTION = 0.10
 SAMPLE_SEED = 0
-
-
-def parse_override(text: str) -> tuple[str, object]:
-    """``name=value`` -> (name, value); values are Python literals or strings."""
-    name, sep, raw = text.partition("=")
-    if not sep or not name.strip():
-        raise argparse.ArgumentTypeError(f"--set needs NAME=VALUE, got {text!r}")
-    try:
-        value = ast.literal_eval(raw)
-    except (ValueError, SyntaxError):
-        value = raw  # a bare word such as gru
-    return name.strip(), value
 
 
 def parse_args(argv=None) -> argparse.Namespace:
